@@ -1,0 +1,40 @@
+// Compiler and platform switches shared by every baton header. Not part of the public API.
+#ifndef BATON_DETAIL_CONFIG_HPP
+#define BATON_DETAIL_CONFIG_HPP
+
+#include <cassert>
+
+#include "baton/version.hpp"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define BATON_LIKELY(x) __builtin_expect(!!(x), 1)
+#define BATON_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define BATON_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define BATON_LIKELY(x) (x)
+#define BATON_UNLIKELY(x) (x)
+#define BATON_ALWAYS_INLINE inline
+#endif
+
+// Preconditions of accessors (for example result<T>::value() on an error) are checked with
+// assert(): active in debug builds, free in release builds, never an exception.
+#define BATON_ASSERT(cond) assert(cond)
+
+// Little-endian targets take the SWAR fast paths; others use the portable byte loops.
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define BATON_LITTLE_ENDIAN 1
+#elif defined(_WIN32)
+#define BATON_LITTLE_ENDIAN 1
+#else
+#define BATON_LITTLE_ENDIAN 0
+#endif
+
+// BATON_NO_SWAR forces the portable byte-at-a-time paths (used by tests and fuzzers to compare).
+#if BATON_LITTLE_ENDIAN && !defined(BATON_NO_SWAR)
+#define BATON_USE_SWAR 1
+#else
+#define BATON_USE_SWAR 0
+#endif
+
+#endif  // BATON_DETAIL_CONFIG_HPP

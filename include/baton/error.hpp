@@ -1,0 +1,356 @@
+// Error codes, the error value and result<T>: how every baton parser reports failure.
+#ifndef BATON_ERROR_HPP
+#define BATON_ERROR_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+
+#include "baton/detail/config.hpp"
+
+BATON_BEGIN_NAMESPACE
+
+/// Why a parse, decode or mutation failed. The numeric values are stable across releases (they
+/// may be stored or logged); new codes are only ever added. Codes are grouped by area.
+enum class errc : std::uint8_t {
+  ok = 0,
+
+  // Ids and hex (1-15).
+  invalid_length = 1,  ///< input has the wrong number of characters
+  invalid_hex = 2,     ///< a character is not lowercase hex (0-9, a-f)
+  zero_id = 3,         ///< the id is all zeros, which W3C reserves as invalid
+
+  // traceparent (16-31).
+  traceparent_invalid_length = 16,      ///< not 55 characters (version 00), or shorter than 55
+  traceparent_invalid_version = 17,     ///< version is not two lowercase hex digits
+  traceparent_forbidden_version = 18,   ///< version ff is invalid by definition
+  traceparent_invalid_delimiter = 19,   ///< a '-' is missing where the format needs one
+  traceparent_invalid_trace_id = 20,    ///< trace-id is not 32 lowercase hex digits
+  traceparent_zero_trace_id = 21,       ///< trace-id is all zeros
+  traceparent_invalid_parent_id = 22,   ///< parent-id is not 16 lowercase hex digits
+  traceparent_zero_parent_id = 23,      ///< parent-id is all zeros
+  traceparent_invalid_flags = 24,       ///< trace-flags is not two lowercase hex digits
+  traceparent_conflicting_values = 25,  ///< a carrier holds two different traceparent values
+
+  // tracestate (32-63).
+  tracestate_too_many_members = 32,  ///< more than 32 list-members
+  tracestate_invalid_key = 33,       ///< key breaks the key grammar
+  tracestate_key_too_long = 34,      ///< key longer than the grammar allows
+  tracestate_missing_equals = 35,    ///< list-member has no '='
+  tracestate_invalid_value = 36,     ///< value has a character outside 0x20-0x7E or ',' '='
+  tracestate_value_too_long = 37,    ///< value longer than 256 characters
+  tracestate_empty_value = 38,       ///< value is empty (or only spaces)
+  tracestate_duplicate_key = 39,     ///< a later member repeats a key; the first one is kept
+
+  // baggage (64-95).
+  baggage_invalid_key = 64,               ///< key is empty or not an RFC 7230 token
+  baggage_missing_equals = 65,            ///< list-member has no '='
+  baggage_invalid_value = 66,             ///< value has a character that is not a baggage-octet
+  baggage_invalid_percent_encoding = 67,  ///< '%' not followed by two hex digits
+  baggage_invalid_property = 68,          ///< a property breaks the grammar
+  baggage_too_many_members = 69,          ///< members past the member limit were dropped
+  baggage_too_large = 70,                 ///< members past the byte limit were dropped
+  baggage_key_filtered = 71,              ///< a member was dropped by the caller's key filter
+};
+
+/// The enumerator's name, e.g. "traceparent_invalid_length": stable, for logs and JSON.
+constexpr std::string_view to_string(errc code) noexcept {
+  switch (code) {
+    case errc::ok:
+      return "ok";
+    case errc::invalid_length:
+      return "invalid_length";
+    case errc::invalid_hex:
+      return "invalid_hex";
+    case errc::zero_id:
+      return "zero_id";
+    case errc::traceparent_invalid_length:
+      return "traceparent_invalid_length";
+    case errc::traceparent_invalid_version:
+      return "traceparent_invalid_version";
+    case errc::traceparent_forbidden_version:
+      return "traceparent_forbidden_version";
+    case errc::traceparent_invalid_delimiter:
+      return "traceparent_invalid_delimiter";
+    case errc::traceparent_invalid_trace_id:
+      return "traceparent_invalid_trace_id";
+    case errc::traceparent_zero_trace_id:
+      return "traceparent_zero_trace_id";
+    case errc::traceparent_invalid_parent_id:
+      return "traceparent_invalid_parent_id";
+    case errc::traceparent_zero_parent_id:
+      return "traceparent_zero_parent_id";
+    case errc::traceparent_invalid_flags:
+      return "traceparent_invalid_flags";
+    case errc::traceparent_conflicting_values:
+      return "traceparent_conflicting_values";
+    case errc::tracestate_too_many_members:
+      return "tracestate_too_many_members";
+    case errc::tracestate_invalid_key:
+      return "tracestate_invalid_key";
+    case errc::tracestate_key_too_long:
+      return "tracestate_key_too_long";
+    case errc::tracestate_missing_equals:
+      return "tracestate_missing_equals";
+    case errc::tracestate_invalid_value:
+      return "tracestate_invalid_value";
+    case errc::tracestate_value_too_long:
+      return "tracestate_value_too_long";
+    case errc::tracestate_empty_value:
+      return "tracestate_empty_value";
+    case errc::tracestate_duplicate_key:
+      return "tracestate_duplicate_key";
+    case errc::baggage_invalid_key:
+      return "baggage_invalid_key";
+    case errc::baggage_missing_equals:
+      return "baggage_missing_equals";
+    case errc::baggage_invalid_value:
+      return "baggage_invalid_value";
+    case errc::baggage_invalid_percent_encoding:
+      return "baggage_invalid_percent_encoding";
+    case errc::baggage_invalid_property:
+      return "baggage_invalid_property";
+    case errc::baggage_too_many_members:
+      return "baggage_too_many_members";
+    case errc::baggage_too_large:
+      return "baggage_too_large";
+    case errc::baggage_key_filtered:
+      return "baggage_key_filtered";
+  }
+  return "unknown";
+}
+
+/// A readable sentence for each code.
+constexpr std::string_view message(errc code) noexcept {
+  switch (code) {
+    case errc::ok:
+      return "success";
+    case errc::invalid_length:
+      return "input has the wrong length";
+    case errc::invalid_hex:
+      return "input is not lowercase hexadecimal";
+    case errc::zero_id:
+      return "id is all zeros";
+    case errc::traceparent_invalid_length:
+      return "traceparent must be 55 characters (version 00) or at least 55 (later versions)";
+    case errc::traceparent_invalid_version:
+      return "traceparent version is not two lowercase hex digits";
+    case errc::traceparent_forbidden_version:
+      return "traceparent version ff is forbidden";
+    case errc::traceparent_invalid_delimiter:
+      return "traceparent field is not followed by '-'";
+    case errc::traceparent_invalid_trace_id:
+      return "trace-id is not 32 lowercase hex digits";
+    case errc::traceparent_zero_trace_id:
+      return "trace-id is all zeros";
+    case errc::traceparent_invalid_parent_id:
+      return "parent-id is not 16 lowercase hex digits";
+    case errc::traceparent_zero_parent_id:
+      return "parent-id is all zeros";
+    case errc::traceparent_invalid_flags:
+      return "trace-flags is not two lowercase hex digits";
+    case errc::traceparent_conflicting_values:
+      return "more than one different traceparent value";
+    case errc::tracestate_too_many_members:
+      return "tracestate has more than 32 list-members";
+    case errc::tracestate_invalid_key:
+      return "tracestate key breaks the key grammar";
+    case errc::tracestate_key_too_long:
+      return "tracestate key is too long";
+    case errc::tracestate_missing_equals:
+      return "tracestate list-member has no '='";
+    case errc::tracestate_invalid_value:
+      return "tracestate value has a forbidden character";
+    case errc::tracestate_value_too_long:
+      return "tracestate value is longer than 256 characters";
+    case errc::tracestate_empty_value:
+      return "tracestate value is empty";
+    case errc::tracestate_duplicate_key:
+      return "tracestate key repeated; the first member is kept";
+    case errc::baggage_invalid_key:
+      return "baggage key is not a token";
+    case errc::baggage_missing_equals:
+      return "baggage list-member has no '='";
+    case errc::baggage_invalid_value:
+      return "baggage value has a character that is not allowed";
+    case errc::baggage_invalid_percent_encoding:
+      return "baggage value has a malformed %-escape";
+    case errc::baggage_invalid_property:
+      return "baggage property is malformed";
+    case errc::baggage_too_many_members:
+      return "baggage members over the member limit were dropped";
+    case errc::baggage_too_large:
+      return "baggage members over the size limit were dropped";
+    case errc::baggage_key_filtered:
+      return "baggage member dropped by the key filter";
+  }
+  return "unknown error";
+}
+
+/// A failure: what went wrong and the byte offset in the input where it was detected.
+struct error {
+  errc code = errc::ok;
+  std::uint32_t offset = 0;
+
+  constexpr std::string_view message() const noexcept { return baton::message(code); }
+  friend constexpr bool operator==(const error& a, const error& b) noexcept {
+    return a.code == b.code && a.offset == b.offset;
+  }
+  friend constexpr bool operator!=(const error& a, const error& b) noexcept { return !(a == b); }
+};
+
+namespace detail {
+class error_category_impl final : public std::error_category {
+ public:
+  const char* name() const noexcept override { return "baton"; }
+  std::string message(int value) const override {
+    return std::string(baton::message(static_cast<errc>(value)));
+  }
+};
+}  // namespace detail
+
+/// The std::error_category of baton::errc (name "baton").
+inline const std::error_category& error_category() noexcept {
+  static const detail::error_category_impl category;
+  return category;
+}
+
+inline std::error_code make_error_code(errc code) noexcept {
+  return {static_cast<int>(code), error_category()};
+}
+
+/// The value of a successful operation, or the error that stopped it. Never throws: accessing
+/// the value of an error result (or the error of a value) is a precondition violation that
+/// assert() catches in debug builds.
+template <class T>
+class [[nodiscard]] result {
+  static_assert(!std::is_reference_v<T>, "result<T&> is not supported");
+  static_assert(!std::is_same_v<std::remove_cv_t<T>, baton::error>, "result<error> is ambiguous");
+
+ public:
+  using value_type = T;
+
+  result(const T& value) noexcept(std::is_nothrow_copy_constructible_v<T>) : has_value_(true) {
+    ::new (static_cast<void*>(&value_)) T(value);
+  }
+  result(T&& value) noexcept(std::is_nothrow_move_constructible_v<T>) : has_value_(true) {
+    ::new (static_cast<void*>(&value_)) T(std::move(value));
+  }
+  result(baton::error err) noexcept : error_(err), has_value_(false) {}
+  result(errc code, std::size_t offset = 0) noexcept
+      : error_{code, static_cast<std::uint32_t>(offset)}, has_value_(false) {}
+
+  result(const result& other) noexcept(std::is_nothrow_copy_constructible_v<T>)
+      : has_value_(other.has_value_) {
+    if (has_value_) {
+      ::new (static_cast<void*>(&value_)) T(other.value_);
+    } else {
+      error_ = other.error_;
+    }
+  }
+  result(result&& other) noexcept(std::is_nothrow_move_constructible_v<T>)
+      : has_value_(other.has_value_) {
+    if (has_value_) {
+      ::new (static_cast<void*>(&value_)) T(std::move(other.value_));
+    } else {
+      error_ = other.error_;
+    }
+  }
+  result& operator=(const result& other) {
+    if (this != &other) assign(other);
+    return *this;
+  }
+  result& operator=(result&& other) noexcept(
+      std::is_nothrow_move_constructible_v<T>&& std::is_nothrow_move_assignable_v<T>) {
+    if (this != &other) assign(std::move(other));
+    return *this;
+  }
+  ~result() { destroy(); }
+
+  bool has_value() const noexcept { return has_value_; }
+  explicit operator bool() const noexcept { return has_value_; }
+
+  T& value() & noexcept {
+    BATON_ASSERT(has_value_);
+    return value_;
+  }
+  const T& value() const& noexcept {
+    BATON_ASSERT(has_value_);
+    return value_;
+  }
+  T&& value() && noexcept {
+    BATON_ASSERT(has_value_);
+    return std::move(value_);
+  }
+  T& operator*() & noexcept { return value(); }
+  const T& operator*() const& noexcept { return value(); }
+  T&& operator*() && noexcept { return std::move(*this).value(); }
+  T* operator->() noexcept { return &value(); }
+  const T* operator->() const noexcept { return &value(); }
+
+  template <class U>
+  T value_or(U&& fallback) const& {
+    return has_value_ ? value_ : static_cast<T>(std::forward<U>(fallback));
+  }
+
+  /// The error; {errc::ok, 0} when the result holds a value.
+  baton::error error() const noexcept { return has_value_ ? baton::error{} : error_; }
+  errc code() const noexcept { return has_value_ ? errc::ok : error_.code; }
+
+ private:
+  void destroy() noexcept {
+    if (has_value_) value_.~T();
+  }
+  template <class R>
+  void assign(R&& other) {
+    if (has_value_ && other.has_value_) {
+      value_ = std::forward<R>(other).value_;
+    } else if (other.has_value_) {
+      ::new (static_cast<void*>(&value_)) T(std::forward<R>(other).value_);
+      has_value_ = true;
+    } else {
+      destroy();
+      error_ = other.error_;
+      has_value_ = false;
+    }
+  }
+
+  union {
+    T value_;
+    baton::error error_;
+  };
+  bool has_value_;
+};
+
+/// result<void>: success, or an error.
+template <>
+class [[nodiscard]] result<void> {
+ public:
+  using value_type = void;
+  result() noexcept = default;
+  result(baton::error err) noexcept : error_(err) {}
+  result(errc code, std::size_t offset = 0) noexcept
+      : error_{code, static_cast<std::uint32_t>(offset)} {}
+
+  bool has_value() const noexcept { return error_.code == errc::ok; }
+  explicit operator bool() const noexcept { return has_value(); }
+  baton::error error() const noexcept { return error_; }
+  errc code() const noexcept { return error_.code; }
+
+ private:
+  baton::error error_{};
+};
+
+BATON_END_NAMESPACE
+
+namespace std {
+template <>
+struct is_error_code_enum<baton::errc> : true_type {};
+}  // namespace std
+
+#endif  // BATON_ERROR_HPP
