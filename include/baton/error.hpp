@@ -46,6 +46,7 @@ enum class errc : std::uint8_t {
   tracestate_value_too_long = 37,    ///< value longer than 256 characters
   tracestate_empty_value = 38,       ///< value is empty (or only spaces)
   tracestate_duplicate_key = 39,     ///< a later member repeats a key; the first one is kept
+  tracestate_ignored = 40,           ///< not parsed: the carrier has no valid traceparent
 
   // baggage (64-95).
   baggage_invalid_key = 64,               ///< key is empty or not an RFC 7230 token
@@ -105,6 +106,8 @@ constexpr std::string_view to_string(errc code) noexcept {
       return "tracestate_empty_value";
     case errc::tracestate_duplicate_key:
       return "tracestate_duplicate_key";
+    case errc::tracestate_ignored:
+      return "tracestate_ignored";
     case errc::baggage_invalid_key:
       return "baggage_invalid_key";
     case errc::baggage_missing_equals:
@@ -172,6 +175,8 @@ constexpr std::string_view message(errc code) noexcept {
       return "tracestate value is empty";
     case errc::tracestate_duplicate_key:
       return "tracestate key repeated; the first member is kept";
+    case errc::tracestate_ignored:
+      return "tracestate ignored because there is no valid traceparent";
     case errc::baggage_invalid_key:
       return "baggage key is not a token";
     case errc::baggage_missing_equals:

@@ -1,0 +1,421 @@
+// The W3C tracestate header: an ordered list of up to 32 vendor key=value members.
+#ifndef BATON_TRACESTATE_HPP
+#define BATON_TRACESTATE_HPP
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "baton/detail/charset.hpp"
+#include "baton/detail/config.hpp"
+#include "baton/error.hpp"
+
+BATON_BEGIN_NAMESPACE
+
+/// Which key grammar validates tracestate keys.
+enum class tracestate_grammar : std::uint8_t {
+  /// Trace Context Level 2 (the default, as OpenTelemetry requires): a lowercase letter or digit,
+  /// then up to 255 of a-z 0-9 _ - * / @.
+  level2,
+  /// Strict Level 1 (REC): simple-key `lcalpha 0*255(a-z 0-9 _ - * /)`, or multi-tenant
+  /// `tenant@system` with a tenant-id of 1-241 and a system-id of 1-14 characters.
+  level1,
+};
+
+struct tracestate_options {
+  tracestate_grammar grammar = tracestate_grammar::level2;
+};
+
+/// Non-fatal findings of a parse that succeeded: members dropped while the rest was kept. Today
+/// that is only a repeated key (the first member with a key wins).
+struct tracestate_notes {
+  error first{};              ///< first finding, errc::ok if none
+  std::uint32_t dropped = 0;  ///< members dropped
+
+  void add(errc code, std::size_t offset) noexcept {
+    if (dropped++ == 0) first = error{code, static_cast<std::uint32_t>(offset)};
+  }
+};
+
+namespace detail {
+
+inline errc validate_tracestate_key_level2(std::string_view key) noexcept {
+  if (key.empty()) return errc::tracestate_invalid_key;
+  if (key.size() > 256) return errc::tracestate_key_too_long;
+  if (!has_class(key[0], cc_lcalpha | cc_digit)) return errc::tracestate_invalid_key;
+  for (char c : key) {
+    if (!has_class(c, cc_tracestate_key)) return errc::tracestate_invalid_key;
+  }
+  return errc::ok;
+}
+
+inline errc validate_tracestate_key_level1(std::string_view key) noexcept {
+  const std::size_t at = key.find('@');
+  auto chars_ok = [](std::string_view s) {
+    for (char c : s) {
+      if (c == '@' || !has_class(c, cc_tracestate_key)) return false;
+    }
+    return true;
+  };
+  if (at == std::string_view::npos) {
+    if (key.empty() || !has_class(key[0], cc_lcalpha) || !chars_ok(key)) {
+      return errc::tracestate_invalid_key;
+    }
+    return key.size() > 256 ? errc::tracestate_key_too_long : errc::ok;
+  }
+  const std::string_view tenant = key.substr(0, at), system = key.substr(at + 1);
+  if (tenant.empty() || system.empty() || !has_class(tenant[0], cc_lcalpha | cc_digit) ||
+      !has_class(system[0], cc_lcalpha) || !chars_ok(tenant) || !chars_ok(system)) {
+    return errc::tracestate_invalid_key;
+  }
+  return tenant.size() > 241 || system.size() > 14 ? errc::tracestate_key_too_long : errc::ok;
+}
+
+inline errc validate_tracestate_key(std::string_view key, tracestate_grammar grammar) noexcept {
+  return grammar == tracestate_grammar::level2 ? validate_tracestate_key_level2(key)
+                                               : validate_tracestate_key_level1(key);
+}
+
+/// Validates a value that has already lost its trailing OWS: 1-256 characters of 0x20-0x7E
+/// except ',' and '=', not ending in a space. Leading spaces are part of the value (Level 2).
+inline errc validate_tracestate_value(std::string_view value) noexcept {
+  if (value.empty()) return errc::tracestate_empty_value;
+  for (char c : value) {
+    if (!has_class(c, cc_tracestate_value)) return errc::tracestate_invalid_value;
+  }
+  if (value.back() == ' ') {
+    // Only reachable through put(): on the wire a trailing space is OWS and would be lost.
+    return errc::tracestate_invalid_value;
+  }
+  return value.size() > 256 ? errc::tracestate_value_too_long : errc::ok;
+}
+
+}  // namespace detail
+
+/// An owning, always-valid tracestate: at most 32 members with unique keys, kept in order
+/// (index 0 is the left-most, most recently updated member).
+///
+/// Storage is the canonical header text itself (`key=value` joined by ',') plus a table of
+/// member offsets, so header() is free and a parse makes at most one allocation (none when the
+/// canonical text fits the std::string small buffer).
+class tracestate {
+ public:
+  static constexpr std::size_t max_members = 32;
+  static constexpr std::size_t max_key_size = 256;
+  static constexpr std::size_t max_value_size = 256;
+  /// W3C: platforms SHOULD propagate at least 512 characters; smaller budgets are raised to it.
+  static constexpr std::size_t min_size_budget = 512;
+  /// W3C: when truncating, members longer than this go first.
+  static constexpr std::size_t large_member_size = 128;
+
+  struct member {
+    std::string_view key;
+    std::string_view value;
+    friend bool operator==(const member& a, const member& b) noexcept {
+      return a.key == b.key && a.value == b.value;
+    }
+    friend bool operator!=(const member& a, const member& b) noexcept { return !(a == b); }
+  };
+
+  class parser;
+
+  tracestate() = default;
+
+  /// Parses one tracestate header value. Empty members and OWS around ',' are accepted (and never
+  /// written back); trailing OWS of a value is dropped, leading spaces are kept. Any invalid
+  /// member, or more than 32 members, rejects the whole header (the W3C test suite requires it);
+  /// a repeated key keeps the first member and is noted in `notes`. Error offsets index `value`.
+  static result<tracestate> parse(std::string_view value, tracestate_options options = {},
+                                  tracestate_notes* notes = nullptr);
+
+  std::size_t size() const noexcept { return count_; }
+  bool empty() const noexcept { return count_ == 0; }
+
+  /// The i-th member from the left (precondition: i < size()).
+  member operator[](std::size_t i) const noexcept {
+    BATON_ASSERT(i < count_);
+    const std::string_view text(data_.data() + start_[i], member_size(i));
+    const std::size_t eq = text.find('=');
+    return {text.substr(0, eq), text.substr(eq + 1)};
+  }
+
+  /// The value of `key`, if present.
+  std::optional<std::string_view> get(std::string_view key) const noexcept {
+    const std::size_t i = find(key);
+    if (i == npos) return std::nullopt;
+    return (*this)[i].value;
+  }
+  bool contains(std::string_view key) const noexcept { return find(key) != npos; }
+
+  /// Adds or updates `key` as the left-most member (W3C mutation rules): an existing member with
+  /// that key is removed first; if that makes 33 members, the right-most one is dropped. Key and
+  /// value are validated (a value must also not end in a space, which the wire would lose as
+  /// OWS); on error nothing changes.
+  result<void> put(std::string_view key, std::string_view value,
+                   tracestate_grammar grammar = tracestate_grammar::level2);
+
+  /// Removes the member with `key`; returns whether there was one.
+  bool erase(std::string_view key);
+
+  void clear() noexcept {
+    data_.clear();
+    count_ = 0;
+  }
+
+  /// The canonical header value (no OWS, no empty members). Allocates nothing.
+  std::string_view header() const noexcept { return data_; }
+
+  /// The header value cut to at most max(max_size, 512) characters by dropping whole members:
+  /// members over 128 characters first (right to left), then from the right.
+  std::string header(std::size_t max_size) const;
+
+  friend bool operator==(const tracestate& a, const tracestate& b) noexcept {
+    return a.data_ == b.data_;
+  }
+  friend bool operator!=(const tracestate& a, const tracestate& b) noexcept { return !(a == b); }
+
+  class const_iterator {
+   public:
+    using iterator_category = std::random_access_iterator_tag;
+    using value_type = member;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = member;
+
+    const_iterator() = default;
+    member operator*() const noexcept { return (*owner_)[index_]; }
+    const_iterator& operator++() noexcept {
+      ++index_;
+      return *this;
+    }
+    const_iterator operator++(int) noexcept {
+      const_iterator old = *this;
+      ++index_;
+      return old;
+    }
+    friend bool operator==(const const_iterator& a, const const_iterator& b) noexcept {
+      return a.index_ == b.index_;
+    }
+    friend bool operator!=(const const_iterator& a, const const_iterator& b) noexcept {
+      return a.index_ != b.index_;
+    }
+
+   private:
+    friend class tracestate;
+    const_iterator(const tracestate* owner, std::size_t index) : owner_(owner), index_(index) {}
+    const tracestate* owner_ = nullptr;
+    std::size_t index_ = 0;
+  };
+
+  const_iterator begin() const noexcept { return {this, 0}; }
+  const_iterator end() const noexcept { return {this, count_}; }
+
+ private:
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+  std::size_t member_size(std::size_t i) const noexcept {
+    const std::size_t end = i + 1 < count_ ? start_[i + 1] - 1u : data_.size();
+    return end - start_[i];
+  }
+  std::size_t find(std::string_view key) const noexcept {
+    for (std::size_t i = 0; i < count_; ++i) {
+      const std::size_t n = key.size();
+      if (member_size(i) > n && data_[start_[i] + n] == '=' &&
+          std::memcmp(data_.data() + start_[i], key.data(), n) == 0) {
+        return i;
+      }
+    }
+    return npos;
+  }
+  // Appends "key=value" (with a ',' when not first) and records its start.
+  void append_member(std::string_view key, std::string_view value) {
+    if (count_ != 0) data_.push_back(',');
+    start_[count_++] = static_cast<std::uint16_t>(data_.size());
+    data_.append(key.data(), key.size());
+    data_.push_back('=');
+    data_.append(value.data(), value.size());
+  }
+
+  // Canonical text; member i starts at start_[i] and ends before the next ',' (or the end).
+  // 32 members of 256+1+256 characters plus commas fit in 16 bits.
+  std::string data_;
+  std::array<std::uint16_t, max_members> start_{};
+  std::uint8_t count_ = 0;
+};
+
+/// Parses tracestate from several header values in order, as if joined with ',' (RFC 9110
+/// §5.3): feed each value to append(), then call finish(). The limits apply to the combination:
+/// once a value makes the list invalid, later values are skipped without being scanned.
+class tracestate::parser {
+ public:
+  explicit parser(tracestate_options options = {}) noexcept : options_(options) {}
+
+  /// Adds one header value. Offsets in errors count from the start of the first value, with one
+  /// character for each joining ','.
+  void append(std::string_view value);
+
+  /// The parsed tracestate, or the first error. Notes (dropped duplicates) are in notes().
+  result<tracestate> finish() &&;
+  const tracestate_notes& notes() const noexcept { return notes_; }
+
+ private:
+  tracestate state_;
+  tracestate_notes notes_;
+  tracestate_options options_;
+  error error_{};
+  std::size_t base_ = 0;     // offset of the current value in the joined input
+  std::size_t members_ = 0;  // list-members seen so far
+  bool any_value_ = false;   // a value was appended (for the joining ',' in offsets)
+};
+
+inline void tracestate::parser::append(std::string_view value) {
+  if (any_value_) ++base_;  // the ',' that joins this value to the previous one
+  any_value_ = true;
+  const std::size_t base = base_;
+  base_ += value.size();
+  if (error_.code != errc::ok) return;
+
+  tracestate& ts = state_;
+  // The canonical text is never longer than the input, nor than 32 maximal members, so this is
+  // the only allocation (geometric growth when many values are appended).
+  constexpr std::size_t max_text = max_members * (max_key_size + 1 + max_value_size + 1);
+  if (ts.data_.capacity() - ts.data_.size() < value.size() + 1 && ts.data_.capacity() < max_text) {
+    std::size_t want = ts.data_.size() + value.size() + 1;
+    if (want < 2 * ts.data_.capacity()) want = 2 * ts.data_.capacity();
+    ts.data_.reserve(want < max_text ? want : max_text);
+  }
+  const char* const p = value.data();
+  const std::size_t n = value.size();
+  std::size_t i = 0;
+  auto fail = [&](errc code, std::size_t at) {
+    error_ = error{code, static_cast<std::uint32_t>(base + at)};
+  };
+
+  while (i <= n) {
+    // One list-member: [i, comma). Skip leading OWS.
+    while (i < n && detail::is_ows(p[i])) ++i;
+    const std::size_t key_begin = i;
+    while (i < n && detail::has_class(p[i], detail::cc_tracestate_key)) ++i;
+    const std::size_t key_end = i;
+    if (i == n || p[i] == ',') {
+      if (key_begin != key_end) return fail(errc::tracestate_missing_equals, key_end);
+      // Empty (or OWS-only) member: allowed, never counted or written.
+      if (i == n) break;
+      ++i;
+      continue;
+    }
+    if (p[i] != '=') {
+      // Not a key character and not '=': a bad key character, or OWS between key and '='.
+      return fail(errc::tracestate_invalid_key, i);
+    }
+    const std::string_view key(p + key_begin, key_end - key_begin);
+    const errc key_error = detail::validate_tracestate_key(key, options_.grammar);
+    if (key_error != errc::ok) return fail(key_error, key_begin);
+    ++i;  // '='
+    const std::size_t value_begin = i;
+    while (i < n && detail::has_class(p[i], detail::cc_tracestate_value)) ++i;
+    std::size_t value_end = i;
+    // Trailing OWS after the value, then ',' or the end.
+    while (i < n && detail::is_ows(p[i])) ++i;
+    if (i < n && p[i] != ',') return fail(errc::tracestate_invalid_value, value_end);
+    while (value_end > value_begin && p[value_end - 1] == ' ') --value_end;
+    const std::string_view val(p + value_begin, value_end - value_begin);
+    if (val.empty()) return fail(errc::tracestate_empty_value, value_begin);
+    if (val.size() > max_value_size) return fail(errc::tracestate_value_too_long, value_begin);
+
+    // Every list-member counts toward the limit, repeated keys included.
+    if (++members_ > max_members) return fail(errc::tracestate_too_many_members, key_begin);
+    if (ts.contains(key)) {
+      notes_.add(errc::tracestate_duplicate_key, base + key_begin);
+    } else {
+      ts.append_member(key, val);
+    }
+    if (i == n) break;
+    ++i;  // ','
+  }
+}
+
+inline result<tracestate> tracestate::parser::finish() && {
+  if (error_.code != errc::ok) return error_;
+  return std::move(state_);
+}
+
+inline result<tracestate> tracestate::parse(std::string_view value, tracestate_options options,
+                                            tracestate_notes* notes) {
+  parser p(options);
+  p.append(value);
+  if (notes != nullptr) *notes = p.notes();
+  return std::move(p).finish();
+}
+
+inline result<void> tracestate::put(std::string_view key, std::string_view value,
+                                    tracestate_grammar grammar) {
+  if (const errc e = detail::validate_tracestate_key(key, grammar); e != errc::ok) return e;
+  if (const errc e = detail::validate_tracestate_value(value); e != errc::ok) return e;
+  tracestate updated;
+  updated.data_.reserve(key.size() + 1 + value.size() + 1 + data_.size());
+  updated.append_member(key, value);
+  for (std::size_t i = 0; i < count_ && updated.count_ < max_members; ++i) {
+    const member m = (*this)[i];
+    if (m.key != key) updated.append_member(m.key, m.value);
+  }
+  *this = std::move(updated);
+  return {};
+}
+
+inline bool tracestate::erase(std::string_view key) {
+  const std::size_t at = find(key);
+  if (at == npos) return false;
+  // Remove the member's text and one adjoining ','; shift the offsets after it.
+  const std::size_t begin = start_[at];
+  const std::size_t size = member_size(at);
+  std::size_t erase_from = begin, erase_len = size;
+  if (at + 1 < count_) {
+    erase_len += 1;  // the ',' after it
+  } else if (at > 0) {
+    erase_from -= 1;  // the ',' before it
+    erase_len += 1;
+  }
+  data_.erase(erase_from, erase_len);
+  for (std::size_t i = at; i + 1 < count_; ++i) {
+    start_[i] = static_cast<std::uint16_t>(start_[i + 1] - erase_len);
+  }
+  --count_;
+  return true;
+}
+
+inline std::string tracestate::header(std::size_t max_size) const {
+  const std::size_t budget = max_size < min_size_budget ? min_size_budget : max_size;
+  if (data_.size() <= budget) return data_;
+  bool keep[max_members];
+  std::size_t total = data_.size();  // members plus the commas between them
+  std::size_t kept = count_;
+  for (std::size_t i = 0; i < count_; ++i) keep[i] = true;
+  auto drop = [&](std::size_t i) {
+    keep[i] = false;
+    total -= member_size(i) + (--kept != 0 ? 1 : 0);
+  };
+  for (std::size_t i = count_; i-- > 0 && total > budget;) {
+    if (member_size(i) > large_member_size) drop(i);
+  }
+  for (std::size_t i = count_; i-- > 0 && total > budget;) {
+    if (keep[i]) drop(i);
+  }
+  std::string out;
+  out.reserve(total);
+  for (std::size_t i = 0; i < count_; ++i) {
+    if (!keep[i]) continue;
+    if (!out.empty()) out.push_back(',');
+    out.append(data_, start_[i], member_size(i));
+  }
+  return out;
+}
+
+BATON_END_NAMESPACE
+
+#endif  // BATON_TRACESTATE_HPP
