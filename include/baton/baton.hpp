@@ -1,0 +1,13 @@
+// baton: W3C trace context and baggage propagation, header-only. This umbrella header includes
+// every public header; include it, or only the headers you use.
+#ifndef BATON_BATON_HPP
+#define BATON_BATON_HPP
+
+#include "baton/version.hpp"
+
+#include "baton/error.hpp"
+#include "baton/ids.hpp"
+#include "baton/trace_flags.hpp"
+#include "baton/traceparent.hpp"
+
+#endif  // BATON_BATON_HPP
