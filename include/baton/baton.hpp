@@ -7,7 +7,14 @@
 
 #include "baton/error.hpp"
 #include "baton/ids.hpp"
+#include "baton/span_context.hpp"
 #include "baton/trace_flags.hpp"
 #include "baton/traceparent.hpp"
+#include "baton/tracestate.hpp"
+#include "baton/span_context.hpp"
+
+#include "baton/carrier.hpp"
+#include "baton/propagation/trace_context.hpp"
+#include "baton/tracestate.hpp"
 
 #endif  // BATON_BATON_HPP
