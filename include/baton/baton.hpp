@@ -5,16 +5,16 @@
 
 #include "baton/version.hpp"
 
+// Values and codecs.
 #include "baton/error.hpp"
 #include "baton/ids.hpp"
 #include "baton/span_context.hpp"
 #include "baton/trace_flags.hpp"
 #include "baton/traceparent.hpp"
 #include "baton/tracestate.hpp"
-#include "baton/span_context.hpp"
 
+// Carriers and propagators.
 #include "baton/carrier.hpp"
 #include "baton/propagation/trace_context.hpp"
-#include "baton/tracestate.hpp"
 
 #endif  // BATON_BATON_HPP
