@@ -78,7 +78,7 @@ inline error diagnose_traceparent(const char* p, std::size_t n, std::size_t base
     if (good < len) return at(f.bad, f.at + good);
     if (len < f.size) return at(errc::traceparent_invalid_length, n);
     const std::size_t end = f.at + f.size;
-    if (end == n) break;
+    if (end == n) break;  // ends right after a field: too short unless it was the flags
     // A hex digit right after a full field means the field is too long.
     if (is_lower_hex(p[end])) return at(f.bad, end);
     if (p[end] != '-') {
@@ -88,6 +88,7 @@ inline error diagnose_traceparent(const char* p, std::size_t n, std::size_t base
                 end);
     }
   }
+  if (n < traceparent_size) return at(errc::traceparent_invalid_length, n);
   if (v00 && n != traceparent_size) return at(errc::traceparent_invalid_length, traceparent_size);
   std::uint8_t bytes[16];
   decode_hex_portable(p + tp_trace_id_at, 16, bytes);
@@ -130,7 +131,7 @@ inline result<traceparent> parse_traceparent(std::string_view value) noexcept {
     ok &= p[detail::tp_flags_at - 1] == '-';
     ok &= detail::decode_hex<16>(p + detail::tp_trace_id_at, ids);
     ok &= detail::decode_hex<8>(p + detail::tp_parent_id_at, ids + 16);
-    const auto version = static_cast<std::uint8_t>((v_hi << 4) | v_lo);
+    const auto version = static_cast<std::uint8_t>(((v_hi & 0xf) << 4) | (v_lo & 0xf));
     ok &= version != 0xff;
     ok &= n == traceparent_size || (version != 0 && p[traceparent_size] == '-');
     if (BATON_LIKELY(ok)) {

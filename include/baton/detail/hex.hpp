@@ -39,7 +39,7 @@ inline bool decode_hex_portable(const char* in, std::size_t n, std::uint8_t* out
     const int hi = hex_digit_value[static_cast<unsigned char>(in[2 * i])];
     const int lo = hex_digit_value[static_cast<unsigned char>(in[2 * i + 1])];
     bad |= hi | lo;  // any -1 sets the sign bit; one test at the end, no branch per character
-    out[i] = static_cast<std::uint8_t>((hi << 4) | (lo & 0xf));
+    out[i] = static_cast<std::uint8_t>(((hi & 0xf) << 4) | (lo & 0xf));  // masked: no shift of -1
   }
   return bad >= 0;
 }
