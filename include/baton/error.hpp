@@ -57,6 +57,7 @@ enum class errc : std::uint8_t {
   baggage_too_many_members = 69,          ///< members past the member limit were dropped
   baggage_too_large = 70,                 ///< members past the byte limit were dropped
   baggage_key_filtered = 71,              ///< a member was dropped by the caller's key filter
+  baggage_duplicate_key = 72,             ///< a later member repeats a key; the last value wins
 };
 
 /// The enumerator's name, e.g. "traceparent_invalid_length": stable, for logs and JSON.
@@ -124,6 +125,8 @@ constexpr std::string_view to_string(errc code) noexcept {
       return "baggage_too_large";
     case errc::baggage_key_filtered:
       return "baggage_key_filtered";
+    case errc::baggage_duplicate_key:
+      return "baggage_duplicate_key";
   }
   return "unknown";
 }
@@ -193,6 +196,8 @@ constexpr std::string_view message(errc code) noexcept {
       return "baggage members over the size limit were dropped";
     case errc::baggage_key_filtered:
       return "baggage member dropped by the key filter";
+    case errc::baggage_duplicate_key:
+      return "baggage key repeated; the last value is kept";
   }
   return "unknown error";
 }
