@@ -19,3 +19,14 @@ function(baton_target_flags target)
     target_link_options(${target} PRIVATE -fsanitize=address,undefined)
   endif()
 endfunction()
+
+# baton_target_no_exceptions(<target>): build <target> without exceptions and without RTTI, as
+# users of -fno-exceptions -fno-rtti do. The library must compile and behave the same there.
+function(baton_target_no_exceptions target)
+  if(MSVC)
+    target_compile_options(${target} PRIVATE /EHs-c- /GR-)
+    target_compile_definitions(${target} PRIVATE _HAS_EXCEPTIONS=0)
+  else()
+    target_compile_options(${target} PRIVATE -fno-exceptions -fno-rtti)
+  endif()
+endfunction()
