@@ -1,0 +1,185 @@
+// Runs the built `baton` binary on inputs and compares exact stdout and exit codes: the output
+// of `baton inspect` is a contract scripts rely on (docs/tool.md).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <regex>
+#include <string>
+
+#ifndef BATON_TOOL_PATH
+#error "BATON_TOOL_PATH must name the baton binary"
+#endif
+
+namespace {
+
+struct run_result {
+  std::string out;
+  int status = -1;
+};
+
+run_result run(const std::string& args, const std::string& input) {
+  static int counter = 0;
+  const std::string path =
+      testing::TempDir() + "baton_tool_input_" + std::to_string(++counter) + ".txt";
+  {
+    std::ofstream f(path, std::ios::binary);
+    f << input;
+  }
+  const std::string command =
+      std::string("'") + BATON_TOOL_PATH + "' " + args + " < '" + path + "' 2>/dev/null";
+  run_result r;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return r;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
+  const int status = pclose(pipe);
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::remove(path.c_str());
+  return r;
+}
+
+constexpr const char* tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+TEST(Tool, InspectSpecExample) {
+  const auto r = run("inspect", std::string("traceparent: ") + tp +
+                                    "\ntracestate: rojo=00f067aa0ba902b7,congo=t61rcWkgMzE\n");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(
+      r.out,
+      "{\"traceparent\":{\"version\":\"00\",\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\","
+      "\"span_id\":\"00f067aa0ba902b7\",\"flags\":\"01\",\"sampled\":true,\"random\":false},"
+      "\"tracestate\":[{\"key\":\"rojo\",\"value\":\"00f067aa0ba902b7\"},{\"key\":\"congo\","
+      "\"value\":\"t61rcWkgMzE\"}],\"baggage\":[],\"errors\":[]}\n");
+}
+
+TEST(Tool, InspectNothing) {
+  const auto r = run("inspect", "");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, "{\"traceparent\":null,\"tracestate\":[],\"baggage\":[],\"errors\":[]}\n");
+}
+
+TEST(Tool, InspectInvalidTraceparentIgnoresTracestate) {
+  const auto r = run("inspect",
+                     "TraceParent: 00-4BF92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\r\n"
+                     "tracestate: a=1\r\n");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out,
+            "{\"traceparent\":null,\"tracestate\":[],\"baggage\":[],\"errors\":[{\"header\":"
+            "\"traceparent\",\"code\":\"traceparent_invalid_trace_id\",\"message\":\"trace-id is "
+            "not 32 lowercase hex digits (at byte 4)\"},{\"header\":\"tracestate\",\"code\":"
+            "\"tracestate_ignored\",\"message\":\"tracestate ignored because there is no valid "
+            "traceparent\"}]}\n");
+}
+
+TEST(Tool, InspectFutureVersionAndRawFlags) {
+  const auto r =
+      run("inspect", "traceparent: cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-fe-next\n");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(
+      r.out,
+      "{\"traceparent\":{\"version\":\"cc\",\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\","
+      "\"span_id\":\"00f067aa0ba902b7\",\"flags\":\"fe\",\"sampled\":false,\"random\":true},"
+      "\"tracestate\":[],\"baggage\":[],\"errors\":[]}\n");
+}
+
+TEST(Tool, InspectReportsTracestateProblems) {
+  auto r = run("inspect",
+               std::string("traceparent: ") + tp + "\ntracestate: a=1,b=2\ntracestate: a=3\n");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(
+      r.out,
+      "{\"traceparent\":{\"version\":\"00\",\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\","
+      "\"span_id\":\"00f067aa0ba902b7\",\"flags\":\"01\",\"sampled\":true,\"random\":false},"
+      "\"tracestate\":[{\"key\":\"a\",\"value\":\"1\"},{\"key\":\"b\",\"value\":\"2\"}],"
+      "\"baggage\":[],\"errors\":[{\"header\":\"tracestate\",\"code\":\"tracestate_duplicate_"
+      "key\",\"message\":\"tracestate key repeated; the first member is kept (at byte 8)\"}]}\n");
+  r = run("inspect", std::string("traceparent: ") + tp + "\ntracestate: a=1,B=2\n");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("\"tracestate\":[],"), std::string::npos);
+  EXPECT_NE(r.out.find("{\"header\":\"tracestate\",\"code\":\"tracestate_invalid_key\""),
+            std::string::npos);
+}
+
+TEST(Tool, InspectConflictingTraceparents) {
+  const auto r = run("inspect", std::string("traceparent: ") + tp +
+                                    "\ntraceparent: "
+                                    "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b8-01\n");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.out.find("\"code\":\"traceparent_conflicting_values\",\"message\":\"more than one "
+                       "different traceparent value\"}"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST(Tool, InspectEscapesJsonStrings) {
+  // tracestate values may hold '"' and '\'.
+  const auto r = run("inspect", std::string("traceparent: ") + tp + "\ntracestate: k=a\"b\\c\n");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("{\"key\":\"k\",\"value\":\"a\\\"b\\\\c\"}"), std::string::npos) << r.out;
+}
+
+TEST(Tool, InspectStopsAtBlankLineAndSkipsLinesWithoutColon) {
+  const auto r = run("inspect", std::string("GET / HTTP/1.1\nhost: x\ntraceparent: ") + tp +
+                                    "\n\ntracestate: a=1\n");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("\"tracestate\":[],"), std::string::npos) << r.out;
+}
+
+TEST(Tool, InjectNormalizes) {
+  auto r = run("inject",
+               "TraceParent: cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-ff-x\n"
+               "tracestate: a=1 , ,b=2\nx-other: y\n");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out,
+            "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03\n"
+            "tracestate: a=1,b=2\n");
+  r = run("inject", std::string("traceparent: ") + tp + "\n");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out, std::string("traceparent: ") + tp + "\n");
+}
+
+TEST(Tool, InjectWritesNothingInvalid) {
+  const auto r = run("inject",
+                     "traceparent: 00-00000000000000000000000000000000-00f067aa0ba902b7-01\n"
+                     "tracestate: a=1\n");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, "");
+}
+
+TEST(Tool, NewPrintsAFreshTraceparent) {
+  const std::regex shape("00-[0-9a-f]{32}-[0-9a-f]{16}-0[23]\n");
+  auto r = run("new", "");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_TRUE(std::regex_match(r.out, shape)) << r.out;
+  EXPECT_EQ(r.out.substr(53), "03\n");
+  r = run("new --not-sampled", "");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out.substr(53), "02\n");
+  r = run("new --sampled", "");
+  EXPECT_EQ(r.out.substr(53), "03\n");
+  EXPECT_NE(run("new", "").out, run("new", "").out);
+  EXPECT_EQ(run("new --bogus", "").status, 2);
+}
+
+TEST(Tool, HelpAndUsageErrors) {
+  auto r = run("--help", "");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out.rfind("usage: baton <command>", 0), 0u);
+  for (const char* cmd : {"inspect", "inject", "new"}) {
+    r = run(std::string(cmd) + " --help", "");
+    EXPECT_EQ(r.status, 0) << cmd;
+    EXPECT_EQ(r.out.rfind(std::string("usage: baton ") + cmd, 0), 0u) << cmd;
+    EXPECT_NE(r.out.find("example:"), std::string::npos) << cmd;
+  }
+  EXPECT_EQ(run("", "").status, 2);
+  EXPECT_EQ(run("frobnicate", "").status, 2);
+  EXPECT_EQ(run("inspect --bogus", "").status, 2);
+  r = run("--version", "");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out.rfind("baton 0.", 0), 0u);
+}
+
+}  // namespace
