@@ -64,11 +64,22 @@ class basic_id {
   }
 
   /// True unless every byte is zero.
-  constexpr bool is_valid() const noexcept {
-    for (std::uint8_t b : bytes_) {
-      if (b != 0) return true;
+  bool is_valid() const noexcept {
+    if constexpr (N % 8 == 0) {
+      // Word-wise: one OR per 8 bytes instead of a branch per byte (hot in every parse).
+      std::uint64_t any = 0;
+      for (std::size_t i = 0; i < N; i += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, bytes_.data() + i, 8);
+        any |= word;
+      }
+      return any != 0;
+    } else {
+      for (std::uint8_t b : bytes_) {
+        if (b != 0) return true;
+      }
+      return false;
     }
-    return false;
   }
 
   constexpr const std::array<std::uint8_t, N>& bytes() const noexcept { return bytes_; }

@@ -13,6 +13,7 @@
 
 #include "baton/detail/charset.hpp"
 #include "baton/detail/config.hpp"
+#include "baton/detail/scan.hpp"
 #include "baton/error.hpp"
 
 BATON_BEGIN_NAMESPACE
@@ -264,14 +265,46 @@ class tracestate::parser {
   const tracestate_notes& notes() const noexcept { return notes_; }
 
  private:
+  // Canonical text is written straight into state_.data_, which is sized ahead and cut to
+  // size_ by finish(). Keys are remembered by offset, length and a fingerprint, so finding a
+  // repeated key rarely needs a string compare.
+  bool seen_key(std::string_view key, std::uint64_t fingerprint) const noexcept;
+  static std::uint64_t fingerprint(std::string_view key) noexcept;
+
   tracestate state_;
+  std::size_t size_ = 0;  // bytes of canonical text written to state_.data_
+  std::uint64_t fingerprints_[max_members] = {};
+  std::uint64_t bloom_[2] = {0, 0};
+  std::uint16_t key_size_[max_members] = {};
   tracestate_notes notes_;
   tracestate_options options_;
   error error_{};
   std::size_t base_ = 0;     // offset of the current value in the joined input
-  std::size_t members_ = 0;  // list-members seen so far
+  std::size_t members_ = 0;  // list-members seen so far, repeated keys included
   bool any_value_ = false;   // a value was appended (for the joining ',' in offsets)
 };
+
+inline std::uint64_t tracestate::parser::fingerprint(std::string_view key) noexcept {
+  // First and last (up to) 8 bytes and the length, mixed: distinct keys collide rarely.
+  std::uint64_t head = 0, tail = 0;
+  const std::size_t n = key.size() < 8 ? key.size() : 8;
+  std::memcpy(&head, key.data(), n);
+  std::memcpy(&tail, key.data() + key.size() - n, n);
+  std::uint64_t h = (head ^ (tail * 0x9e3779b97f4a7c15ull) ^ key.size()) * 0xbf58476d1ce4e5b9ull;
+  return h ^ (h >> 31);
+}
+
+inline bool tracestate::parser::seen_key(std::string_view key, std::uint64_t fp) const noexcept {
+  const std::uint64_t bit = std::uint64_t{1} << (fp >> 58);
+  if ((bloom_[fp & 1] & bit) == 0) return false;
+  for (std::size_t i = 0; i < state_.count_; ++i) {
+    if (fingerprints_[i] == fp && key_size_[i] == key.size() &&
+        std::memcmp(state_.data_.data() + state_.start_[i], key.data(), key.size()) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
 
 inline void tracestate::parser::append(std::string_view value) {
   if (any_value_) ++base_;  // the ',' that joins this value to the previous one
@@ -281,67 +314,79 @@ inline void tracestate::parser::append(std::string_view value) {
   if (error_.code != errc::ok) return;
 
   tracestate& ts = state_;
-  // The canonical text is never longer than the input, nor than 32 maximal members, so this is
-  // the only allocation (geometric growth when many values are appended).
+  // Room for this value's members: canonical text is never longer than its input (plus one
+  // joining ','), nor than 32 maximal members, so a single parse allocates at most once.
   constexpr std::size_t max_text = max_members * (max_key_size + 1 + max_value_size + 1);
-  if (ts.data_.capacity() - ts.data_.size() < value.size() + 1 && ts.data_.capacity() < max_text) {
-    std::size_t want = ts.data_.size() + value.size() + 1;
-    if (want < 2 * ts.data_.capacity()) want = 2 * ts.data_.capacity();
-    ts.data_.reserve(want < max_text ? want : max_text);
+  if (ts.data_.size() < max_text && ts.data_.size() - size_ < value.size() + 1) {
+    std::size_t want = size_ + value.size() + 1;
+    if (want > max_text) want = max_text;
+    ts.data_.resize(want);
   }
+  char* const out = ts.data_.data();
   const char* const p = value.data();
   const std::size_t n = value.size();
-  std::size_t i = 0;
   auto fail = [&](errc code, std::size_t at) {
     error_ = error{code, static_cast<std::uint32_t>(base + at)};
   };
 
-  while (i <= n) {
-    // One list-member: [i, comma). Skip leading OWS.
+  std::size_t i = 0;
+  while (true) {
     while (i < n && detail::is_ows(p[i])) ++i;
-    const std::size_t key_begin = i;
-    while (i < n && detail::has_class(p[i], detail::cc_tracestate_key)) ++i;
-    const std::size_t key_end = i;
-    if (i == n || p[i] == ',') {
-      if (key_begin != key_end) return fail(errc::tracestate_missing_equals, key_end);
-      // Empty (or OWS-only) member: allowed, never counted or written.
-      if (i == n) break;
+    if (i == n) return;
+    if (p[i] == ',') {  // empty (or OWS-only) member: allowed, never counted or written
       ++i;
       continue;
     }
-    if (p[i] != '=') {
-      // Not a key character and not '=': a bad key character, or OWS between key and '='.
-      return fail(errc::tracestate_invalid_key, i);
+    const std::size_t key_begin = i;
+    while (i < n && detail::has_class(p[i], detail::cc_tracestate_key)) ++i;
+    const std::string_view key(p + key_begin, i - key_begin);
+    if (i == n || p[i] != '=') {
+      const bool no_equals = !key.empty() && (i == n || p[i] == ',');
+      return fail(no_equals ? errc::tracestate_missing_equals : errc::tracestate_invalid_key, i);
     }
-    const std::string_view key(p + key_begin, key_end - key_begin);
-    const errc key_error = detail::validate_tracestate_key(key, options_.grammar);
+    const errc key_error =
+        options_.grammar == tracestate_grammar::level2
+            ? (key.empty() || !detail::has_class(key[0], detail::cc_lcalpha | detail::cc_digit)
+                   ? errc::tracestate_invalid_key
+               : key.size() > max_key_size ? errc::tracestate_key_too_long
+                                           : errc::ok)
+            : detail::validate_tracestate_key_level1(key);
     if (key_error != errc::ok) return fail(key_error, key_begin);
-    ++i;  // '='
-    const std::size_t value_begin = i;
-    while (i < n && detail::has_class(p[i], detail::cc_tracestate_value)) ++i;
+
+    const std::size_t value_begin = ++i;  // past '='
+    i = detail::skip_tracestate_value(p, i, n);
     std::size_t value_end = i;
-    // Trailing OWS after the value, then ',' or the end.
-    while (i < n && detail::is_ows(p[i])) ++i;
+    while (i < n && detail::is_ows(p[i])) ++i;  // trailing OWS, then ',' or the end
     if (i < n && p[i] != ',') return fail(errc::tracestate_invalid_value, value_end);
     while (value_end > value_begin && p[value_end - 1] == ' ') --value_end;
-    const std::string_view val(p + value_begin, value_end - value_begin);
-    if (val.empty()) return fail(errc::tracestate_empty_value, value_begin);
-    if (val.size() > max_value_size) return fail(errc::tracestate_value_too_long, value_begin);
+    const std::size_t value_size = value_end - value_begin;
+    if (value_size == 0) return fail(errc::tracestate_empty_value, value_begin);
+    if (value_size > max_value_size) return fail(errc::tracestate_value_too_long, value_begin);
 
-    // Every list-member counts toward the limit, repeated keys included.
     if (++members_ > max_members) return fail(errc::tracestate_too_many_members, key_begin);
-    if (ts.contains(key)) {
+    const std::uint64_t fp = fingerprint(key);
+    if (seen_key(key, fp)) {
       notes_.add(errc::tracestate_duplicate_key, base + key_begin);
     } else {
-      ts.append_member(key, val);
+      // Write "key=value" (after a ',' unless first); key and '=' and value are contiguous in
+      // the input, so one copy does it.
+      if (ts.count_ != 0) out[size_++] = ',';
+      const std::size_t index = ts.count_++;
+      ts.start_[index] = static_cast<std::uint16_t>(size_);
+      fingerprints_[index] = fp;
+      key_size_[index] = static_cast<std::uint16_t>(key.size());
+      bloom_[fp & 1] |= std::uint64_t{1} << (fp >> 58);
+      std::memcpy(out + size_, p + key_begin, value_end - key_begin);
+      size_ += value_end - key_begin;
     }
-    if (i == n) break;
+    if (i == n) return;
     ++i;  // ','
   }
 }
 
 inline result<tracestate> tracestate::parser::finish() && {
   if (error_.code != errc::ok) return error_;
+  state_.data_.resize(size_);
   return std::move(state_);
 }
 

@@ -30,11 +30,20 @@
 #define BATON_LITTLE_ENDIAN 0
 #endif
 
-// BATON_NO_SWAR forces the portable byte-at-a-time paths (used by tests and fuzzers to compare).
+// BATON_NO_SWAR forces the portable byte-at-a-time paths (used by tests and fuzzers to compare);
+// it also turns SIMD off. BATON_NO_SIMD alone keeps SWAR but drops SSE2.
 #if BATON_LITTLE_ENDIAN && !defined(BATON_NO_SWAR)
 #define BATON_USE_SWAR 1
 #else
 #define BATON_USE_SWAR 0
+#endif
+
+// SSE2 is part of x86-64 itself, so no runtime dispatch is needed.
+#if BATON_USE_SWAR && !defined(BATON_NO_SIMD) && \
+    (defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2))
+#define BATON_USE_SSE2 1
+#else
+#define BATON_USE_SSE2 0
 #endif
 
 #endif  // BATON_DETAIL_CONFIG_HPP

@@ -10,6 +10,10 @@
 
 #include "baton/detail/config.hpp"
 
+#if BATON_USE_SSE2
+#include <emmintrin.h>
+#endif
+
 BATON_BEGIN_NAMESPACE
 namespace detail {
 
@@ -92,9 +96,48 @@ BATON_ALWAYS_INLINE void encode_hex4_swar(const std::uint8_t* in, char* out) noe
 }
 #endif
 
+#if BATON_USE_SSE2
+/// Decodes 16 hex characters into 8 bytes. Signed compares make every byte >= 0x80 fail.
+BATON_ALWAYS_INLINE bool decode_hex16_sse2(const char* in, std::uint8_t* out) noexcept {
+  const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in));
+  const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+                                      _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1)));
+  const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('a' - 1)),
+                                       _mm_cmplt_epi8(x, _mm_set1_epi8('f' + 1)));
+  const bool ok = _mm_movemask_epi8(_mm_or_si128(digit, letter)) == 0xffff;
+  const __m128i nibble =
+      _mm_add_epi8(_mm_and_si128(x, _mm_set1_epi8(0x0f)), _mm_and_si128(letter, _mm_set1_epi8(9)));
+  // 16-bit lane = first nibble | second nibble << 8; make it one byte (first << 4 | second).
+  const __m128i packed = _mm_and_si128(
+      _mm_or_si128(_mm_slli_epi16(nibble, 4), _mm_srli_epi16(nibble, 8)), _mm_set1_epi16(0x00ff));
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(out), _mm_packus_epi16(packed, packed));
+  return ok;
+}
+
+/// Encodes 8 bytes as 16 lowercase hex characters.
+BATON_ALWAYS_INLINE void encode_hex8_sse2(const std::uint8_t* in, char* out) noexcept {
+  const __m128i bytes = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(in));
+  const __m128i low_mask = _mm_set1_epi8(0x0f);
+  const __m128i high = _mm_and_si128(_mm_srli_epi16(bytes, 4), low_mask);
+  const __m128i low = _mm_and_si128(bytes, low_mask);
+  const __m128i nibbles = _mm_unpacklo_epi8(high, low);  // in text order
+  const __m128i letter = _mm_cmpgt_epi8(nibbles, _mm_set1_epi8(9));
+  const __m128i chars = _mm_add_epi8(_mm_add_epi8(nibbles, _mm_set1_epi8('0')),
+                                     _mm_and_si128(letter, _mm_set1_epi8('a' - '0' - 10)));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out), chars);
+}
+#endif
+
 /// Decodes 2*N lowercase hex characters into N bytes (N a multiple of 4 on the fast path).
 template <std::size_t N>
 BATON_ALWAYS_INLINE bool decode_hex(const char* in, std::uint8_t* out) noexcept {
+#if BATON_USE_SSE2
+  if constexpr (N % 8 == 0) {
+    bool ok = true;
+    for (std::size_t i = 0; i < N / 8; ++i) ok &= decode_hex16_sse2(in + 16 * i, out + 8 * i);
+    return ok;
+  }
+#endif
 #if BATON_USE_SWAR
   if constexpr (N % 4 == 0) {
     bool ok = true;
@@ -108,6 +151,12 @@ BATON_ALWAYS_INLINE bool decode_hex(const char* in, std::uint8_t* out) noexcept 
 /// Encodes N bytes as 2*N lowercase hex characters.
 template <std::size_t N>
 BATON_ALWAYS_INLINE void encode_hex(const std::uint8_t* in, char* out) noexcept {
+#if BATON_USE_SSE2
+  if constexpr (N % 8 == 0) {
+    for (std::size_t i = 0; i < N / 8; ++i) encode_hex8_sse2(in + 8 * i, out + 16 * i);
+    return;
+  }
+#endif
 #if BATON_USE_SWAR
   if constexpr (N % 4 == 0) {
     for (std::size_t i = 0; i < N / 4; ++i) encode_hex4_swar(in + 4 * i, out + 8 * i);
