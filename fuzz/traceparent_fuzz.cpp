@@ -8,12 +8,15 @@
 #include <string_view>
 
 #include "baton/carrier.hpp"
+#include "baton/detail/hex.hpp"
 #include "baton/propagation/trace_context.hpp"
 #include "baton/traceparent.hpp"
 
 namespace {
 
-bool lower_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+bool lower_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
 
 bool all_hex(std::string_view s) {
   for (char c : s) {
@@ -22,7 +25,9 @@ bool all_hex(std::string_view s) {
   return true;
 }
 
-bool all_zero(std::string_view s) { return s.find_first_not_of('0') == std::string_view::npos; }
+bool all_zero(std::string_view s) {
+  return s.find_first_not_of('0') == std::string_view::npos;
+}
 
 // The spec, read literally and slowly.
 bool reference_accepts(std::string_view s) {
@@ -32,7 +37,8 @@ bool reference_accepts(std::string_view s) {
   const std::string_view version = s.substr(0, 2);
   if (!all_hex(version) || version == "ff") return false;
   if (s[2] != '-' || s[35] != '-' || s[52] != '-') return false;
-  const std::string_view trace = s.substr(3, 32), parent = s.substr(36, 16), flags = s.substr(53, 2);
+  const std::string_view trace = s.substr(3, 32), parent = s.substr(36, 16),
+                         flags = s.substr(53, 2);
   if (!all_hex(trace) || !all_hex(parent) || !all_hex(flags)) return false;
   if (all_zero(trace) || all_zero(parent)) return false;
   if (version == "00") return s.size() == 55;
@@ -43,6 +49,18 @@ bool reference_accepts(std::string_view s) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
+  // The SIMD/SWAR hex decoder agrees with the portable table decoder.
+  if (size >= 32) {
+    std::uint8_t fast[16], slow[16];
+    const bool fast_ok = baton::detail::decode_hex<16>(input.data(), fast);
+    const bool slow_ok = baton::detail::decode_hex_portable(input.data(), 16, slow);
+    assert(fast_ok == slow_ok);
+    assert(!fast_ok || std::memcmp(fast, slow, 16) == 0);
+    char text_fast[32], text_slow[32];
+    baton::detail::encode_hex<16>(data, text_fast);
+    baton::detail::encode_hex_portable(data, 16, text_slow);
+    assert(std::memcmp(text_fast, text_slow, 32) == 0);
+  }
   const auto parsed = baton::parse_traceparent(input);
   assert(parsed.has_value() == reference_accepts(input));
   if (!parsed) {
