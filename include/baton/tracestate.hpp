@@ -250,7 +250,7 @@ class tracestate {
 };
 
 /// Parses tracestate from several header values in order, as if joined with ',' (RFC 9110
-/// §5.3): feed each value to append(), then call finish(). The limits apply to the combination:
+/// section 5.3): feed each value to append(), then call finish(). The limits apply to the combination:
 /// once a value makes the list invalid, later values are skipped without being scanned.
 class tracestate::parser {
  public:
