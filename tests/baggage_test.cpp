@@ -1086,3 +1086,27 @@ TEST(BaggageScan, CountListElements) {
   EXPECT_EQ(count(",a,, b ,"), 2u);
   EXPECT_EQ(count("x\"y;z,=,"), 2u);
 }
+
+TEST(BaggageParser, StagingGrowsPastTheInlineBuffers) {
+  // Three values of 600 bytes appended without a size hint (the text stage moves to the heap
+  // after 1 KiB), and a member with 300 properties (the record stage spills after 128).
+  baggage::parser p;
+  std::string expect;
+  for (int i = 0; i < 3; ++i) {
+    const std::string v =
+        "k" + std::to_string(i) + "=" + std::string(597, static_cast<char>('a' + i));
+    p.append(v);
+    expect += (i != 0 ? "," : "") + v;
+  }
+  std::string props = "m=v";
+  for (int i = 0; i < 300; ++i) props += ";p" + std::to_string(i) + "=%20";
+  p.append(props);
+  expect += "," + props;
+  const baggage b = std::move(p).finish();
+  EXPECT_TRUE(p.report().empty());
+  ASSERT_EQ(b.size(), 4u);
+  EXPECT_EQ(b.find("m")->properties.size(), 300u);
+  EXPECT_EQ(*b.find("m")->properties[299].value, " ");
+  EXPECT_EQ(b.header(), expect);
+  EXPECT_EQ(baggage::parse(expect), b);
+}

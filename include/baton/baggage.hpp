@@ -803,7 +803,8 @@ inline void baggage::append_header(std::string& out, const baggage_limits& limit
     }
     ++written;
   }
-  out.resize(start + static_cast<std::size_t>(w - base));
+  const auto written_bytes = static_cast<std::size_t>(w - base);
+  if (start + written_bytes != out.size()) out.resize(start + written_bytes);
 }
 
 BATON_END_NAMESPACE
