@@ -117,7 +117,10 @@ void append_hex_byte(std::string& out, std::uint8_t byte) {
   out.push_back(baton::detail::hex_chars[byte & 0xf]);
 }
 
-void append_error(std::string& out, bool& first, std::string_view header, baton::error err) {
+// One entry of "errors". `count` is how many members the problem dropped (baggage reports
+// several of a kind at once); the message says where the first one was.
+void append_error(std::string& out, bool& first, std::string_view header, baton::error err,
+                  std::uint32_t count = 1) {
   out.append(first ? "{" : ",{");
   first = false;
   out.append("\"header\":");
@@ -127,15 +130,44 @@ void append_error(std::string& out, bool& first, std::string_view header, baton:
   std::string message(err.message());
   if (err.code != baton::errc::traceparent_conflicting_values &&
       err.code != baton::errc::tracestate_ignored) {
-    message += " (at byte " + std::to_string(err.offset) + ")";
+    message += count > 1 ? " (" + std::to_string(count) + " members, first at byte "
+                         : std::string(" (at byte ");
+    message += std::to_string(err.offset) + ")";
   }
   out.append(",\"message\":");
   baton::detail::append_json_string(out, message);
   out.push_back('}');
 }
 
+void append_baggage(std::string& out, const baton::baggage& entries) {
+  bool first_entry = true;
+  for (const auto& entry : entries) {
+    out.append(first_entry ? "{\"key\":" : ",{\"key\":");
+    first_entry = false;
+    baton::detail::append_json_string(out, entry.key);
+    out.append(",\"value\":");
+    baton::detail::append_json_string(out, entry.value);
+    out.append(",\"properties\":[");
+    bool first_property = true;
+    for (const baton::baggage_property& property : entry.properties) {
+      out.append(first_property ? "{\"key\":" : ",{\"key\":");
+      first_property = false;
+      baton::detail::append_json_string(out, property.key);
+      out.append(",\"value\":");
+      if (property.value) {
+        baton::detail::append_json_string(out, *property.value);
+      } else {
+        out.append("null");
+      }
+      out.push_back('}');
+    }
+    out.append("]}");
+  }
+}
+
 int run_inspect(const baton::http_headers& headers) {
   const baton::trace_context_extraction tc = baton::extract_trace_context(headers);
+  const baton::baggage_extraction bg = baton::extract_baggage(headers);
   std::string out = "{\"traceparent\":";
   if (tc.valid()) {
     // Show the header as received: its version and raw flags byte.
@@ -167,6 +199,7 @@ int run_inspect(const baton::http_headers& headers) {
     out.push_back('}');
   }
   out.append("],\"baggage\":[");
+  append_baggage(out, bg.baggage);
   out.append("],\"errors\":[");
   first = true;
   if (tc.traceparent_error.code != baton::errc::ok) {
@@ -176,7 +209,10 @@ int run_inspect(const baton::http_headers& headers) {
     append_error(out, first, "tracestate", tc.tracestate_error);
   }
   if (tc.tracestate_notes.dropped != 0) {
-    append_error(out, first, "tracestate", tc.tracestate_notes.first);
+    append_error(out, first, "tracestate", tc.tracestate_notes.first, tc.tracestate_notes.dropped);
+  }
+  for (const baton::baggage_issue& issue : bg.report) {
+    append_error(out, first, "baggage", issue.error(), issue.count);
   }
   out.append("]}\n");
   std::cout << out;
@@ -187,6 +223,7 @@ int run_inject(const baton::http_headers& headers) {
   const baton::trace_context_extraction tc = baton::extract_trace_context(headers);
   baton::http_headers forward;
   baton::inject_trace_context(tc.context, forward);
+  baton::inject_baggage(baton::extract_baggage(headers).baggage, forward);
   std::string out;
   for (const auto& field : forward) {
     out.append(field.name);

@@ -6,6 +6,8 @@
 #include "baton/version.hpp"
 
 // Values and codecs.
+#include "baton/baggage.hpp"
+#include "baton/baggage_view.hpp"
 #include "baton/error.hpp"
 #include "baton/ids.hpp"
 #include "baton/span_context.hpp"
@@ -15,6 +17,7 @@
 
 // Carriers and propagators.
 #include "baton/carrier.hpp"
+#include "baton/propagation/baggage.hpp"
 #include "baton/propagation/trace_context.hpp"
 
 #endif  // BATON_BATON_HPP

@@ -128,6 +128,44 @@ TEST(Tool, InspectStopsAtBlankLineAndSkipsLinesWithoutColon) {
   EXPECT_NE(r.out.find("\"tracestate\":[],"), std::string::npos) << r.out;
 }
 
+TEST(Tool, InspectBaggage) {
+  const auto r = run("inspect",
+                     "baggage: userId=alice;p=v;q,serverNode=DF%2028\n"
+                     "Baggage: emoji=%F0%9F%98%80, bad key=1,k=%zz,plus=a+b\n");
+  EXPECT_EQ(r.status, 1);  // no traceparent: baggage is reported all the same
+  EXPECT_EQ(
+      r.out,
+      "{\"traceparent\":null,\"tracestate\":[],\"baggage\":[{\"key\":\"userId\",\"value\":"
+      "\"alice\",\"properties\":[{\"key\":\"p\",\"value\":\"v\"},{\"key\":\"q\",\"value\":"
+      "null}]},{\"key\":\"serverNode\",\"value\":\"DF 28\",\"properties\":[]},{\"key\":"
+      "\"emoji\",\"value\":\"\xF0\x9F\x98\x80\",\"properties\":[]},{\"key\":\"plus\",\"value\":"
+      "\"a+b\",\"properties\":[]}],\"errors\":[{\"header\":\"baggage\",\"code\":"
+      "\"baggage_invalid_key\",\"message\":\"baggage key is not a token (at byte 62)\"},"
+      "{\"header\":\"baggage\",\"code\":\"baggage_invalid_percent_encoding\",\"message\":"
+      "\"baggage value has a malformed %-escape (at byte 70)\"}]}\n");
+}
+
+TEST(Tool, InspectBaggageOverTheLimitsCountsWhatWasDropped) {
+  std::string input;
+  for (int line = 0; line < 3; ++line) {
+    input += "baggage: ";
+    for (int i = 0; i < 30; ++i) {
+      input += (i ? "," : "") + std::string("k") + std::to_string(line * 30 + i) + "=v";
+    }
+    input += "\n";
+  }
+  const auto r = run("inspect", input);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.out.find("{\"key\":\"k63\",\"value\":\"v\",\"properties\":[]}],\"errors\""),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("\"k64\""), std::string::npos);
+  EXPECT_NE(r.out.find("\"code\":\"baggage_too_many_members\",\"message\":\"baggage members "
+                       "over the member limit were dropped (26 members, first at byte "),
+            std::string::npos)
+      << r.out;
+}
+
 TEST(Tool, InjectNormalizes) {
   auto r = run("inject",
                "TraceParent: cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-ff-x\n"
@@ -136,6 +174,9 @@ TEST(Tool, InjectNormalizes) {
   EXPECT_EQ(r.out,
             "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03\n"
             "tracestate: a=1,b=2\n");
+  r = run("inject", "baggage: k = v%2Cw ; p ;q=1%3B,bad key=2\nbaggage: e=%C3%A9,x=a+b\n");
+  EXPECT_EQ(r.status, 1);  // baggage is forwarded even without a valid traceparent
+  EXPECT_EQ(r.out, "baggage: k=v%2Cw;p;q=1%3B,e=%C3%A9,x=a+b\n");
   r = run("inject", std::string("traceparent: ") + tp + "\n");
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.out, std::string("traceparent: ") + tp + "\n");
@@ -144,7 +185,7 @@ TEST(Tool, InjectNormalizes) {
 TEST(Tool, InjectWritesNothingInvalid) {
   const auto r = run("inject",
                      "traceparent: 00-00000000000000000000000000000000-00f067aa0ba902b7-01\n"
-                     "tracestate: a=1\n");
+                     "tracestate: a=1\nbaggage: ,bad key=1\n");
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.out, "");
 }
