@@ -386,6 +386,51 @@ struct custom_carrier {
   }
 };
 
+// A carrier that decodes into a temporary for each visit: the view dies after the call.
+struct decoding_carrier {
+  std::vector<std::pair<std::string, std::string>> encoded;  // values stored reversed
+  template <class F>
+  void for_each(std::string_view name, F&& visit) const {
+    for (const auto& [k, v] : encoded) {
+      if (k != name) continue;
+      const std::string decoded(v.rbegin(), v.rend());
+      visit(std::string_view(decoded));
+    }
+  }
+};
+
+std::string reversed(std::string_view s) {
+  return std::string(s.rbegin(), s.rend());
+}
+
+TEST(Carrier, ValuesMayBeTemporaries) {
+  decoding_carrier c;
+  c.encoded.emplace_back("traceparent", reversed(tp_valid));
+  c.encoded.emplace_back("traceparent", reversed(std::string(" ") + tp_valid));
+  c.encoded.emplace_back("tracestate", reversed("a=1"));
+  const auto e = baton::extract_trace_context(c);
+  ASSERT_TRUE(e.valid());
+  EXPECT_EQ(e.traceparent.trace_id.to_hex(), tid);
+  EXPECT_EQ(e.context.tracestate.header(), "a=1");
+  c.encoded.emplace_back("traceparent", reversed(std::string(tp_valid).replace(3, 1, "9")));
+  EXPECT_EQ(baton::extract_trace_context(c).traceparent_error.code,
+            errc::traceparent_conflicting_values);
+}
+
+TEST(Propagator, InjectRemovesAStaleTracestate) {
+  // A pass-through that re-injects into the incoming headers: the old vendor state must go.
+  http_headers h =
+      headers({{"traceparent", "00-00000000000000000000000000000000-1234567890123456-01"},
+               {"TraceState", "congo=t61rcWkgMzE"}});
+  const auto e = baton::extract_trace_context(h);
+  ASSERT_FALSE(e.valid());
+  ASSERT_TRUE(baton::inject_trace_context(baton::span_context::new_root(true), h));
+  EXPECT_FALSE(h.get("tracestate").second);
+  std::map<std::string, std::string> m{{"tracestate", "old=1"}};
+  ASSERT_TRUE(baton::inject_trace_context(baton::span_context::new_root(true), m));
+  EXPECT_EQ(m.count("tracestate"), 0u);
+}
+
 TEST(Carrier, CustomTypeWithMembers) {
   custom_carrier c;
   c.data.emplace_back("traceparent", tp_valid);

@@ -181,6 +181,31 @@ TEST(Tracestate, DuplicateKeysKeepTheFirstAndAreNoted) {
   EXPECT_EQ(header_of("foo=1,fo=2,foox=3"), "foo=1,fo=2,foox=3");
 }
 
+TEST(Tracestate, NotesAreClearedWhenTheHeaderIsDroppedWhole) {
+  tracestate::parser p;
+  p.append("a=1,a=2");
+  p.append("B=1");
+  auto r = std::move(p).finish();
+  EXPECT_EQ(r.code(), errc::tracestate_invalid_key);
+  EXPECT_EQ(p.notes().dropped, 0u);
+  baton::tracestate_notes notes;
+  notes.add(errc::tracestate_duplicate_key, 1);
+  EXPECT_FALSE(tracestate::parse("a=1,a=2,B=1", {}, &notes));
+  EXPECT_EQ(notes.dropped, 0u);
+}
+
+TEST(Tracestate, MissingEqualsBeforeOws) {
+  EXPECT_EQ(error_of("a=1,b "), (baton::error{errc::tracestate_missing_equals, 5}));
+  EXPECT_EQ(error_of("a=1,b \t,c=2"), (baton::error{errc::tracestate_missing_equals, 5}));
+  EXPECT_EQ(error_of("a=1,b c=2"), (baton::error{errc::tracestate_invalid_key, 5}));
+}
+
+TEST(Tracestate, CapacityIsGivenBackAfterHeavyOws) {
+  auto r = tracestate::parse("a=1" + std::string(5000, ' ') + "," + std::string(5000, '\t'));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->header(), "a=1");
+}
+
 TEST(Tracestate, ParserCombinesSeveralValuesInOrder) {
   // W3C test_tracestate_multiple_headers_different_keys.
   tracestate::parser p;

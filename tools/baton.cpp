@@ -95,21 +95,38 @@ bool is_help(std::string_view arg) {
 }
 
 // Reads 'Name: value' lines until a blank line or EOF. Lines without ':' are skipped. Returns
-// false if the input is over max_input_bytes.
+// false if the input is over max_input_bytes; memory stays bounded by that limit.
 bool read_header_block(std::istream& in, baton::http_headers& headers) {
-  std::string line;
-  std::size_t total = 0;
-  while (std::getline(in, line)) {
-    total += line.size() + 1;
-    if (total > max_input_bytes) return false;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+  std::string block;
+  char chunk[1 << 16];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    block.append(chunk, static_cast<std::size_t>(in.gcount()));
+    if (block.size() > max_input_bytes) return false;
+  }
+  std::string_view rest(block);
+  while (!rest.empty()) {
+    const std::size_t nl = rest.find('\n');
+    std::string_view line = rest.substr(0, nl);
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) break;
     const std::size_t colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    const std::string_view view(line);
-    headers.add(view.substr(0, colon), baton::detail::trim_ows(view.substr(colon + 1)));
+    if (colon == std::string_view::npos) continue;
+    headers.add(line.substr(0, colon), baton::detail::trim_ows(line.substr(colon + 1)));
   }
   return true;
+}
+
+// Writes the command's output; a write error (a full disk, a closed pipe) is a failure, not
+// silent success.
+int emit(const std::string& text, int status) {
+  std::cout << text;
+  std::cout.flush();
+  if (!std::cout) {
+    std::cerr << "baton: cannot write the output\n";
+    return exit_usage;
+  }
+  return status;
 }
 
 void append_hex_byte(std::string& out, std::uint8_t byte) {
@@ -215,8 +232,7 @@ int run_inspect(const baton::http_headers& headers) {
     append_error(out, first, "baggage", issue.error(), issue.count);
   }
   out.append("]}\n");
-  std::cout << out;
-  return tc.valid() ? exit_ok : exit_no_context;
+  return emit(out, tc.valid() ? exit_ok : exit_no_context);
 }
 
 int run_inject(const baton::http_headers& headers) {
@@ -231,14 +247,12 @@ int run_inject(const baton::http_headers& headers) {
     out.append(field.value);
     out.push_back('\n');
   }
-  std::cout << out;
-  return tc.valid() ? exit_ok : exit_no_context;
+  return emit(out, tc.valid() ? exit_ok : exit_no_context);
 }
 
 int run_new(bool sampled) {
   const baton::span_context root = baton::span_context::new_root(sampled);
-  std::cout << baton::format_traceparent(root.to_traceparent()) << '\n';
-  return exit_ok;
+  return emit(baton::format_traceparent(root.to_traceparent()) + "\n", exit_ok);
 }
 
 }  // namespace
@@ -250,20 +264,17 @@ int main(int argc, char** argv) {
     return exit_usage;
   }
   const std::string_view command = argv[1];
-  if (is_help(command)) {
-    std::cout << main_help;
-    return exit_ok;
-  }
-  if (command == "--version") {
-    std::cout << "baton " << baton::version_string << '\n';
-    return exit_ok;
+  if (is_help(command) || command == "--version") {
+    if (argc > 2) return usage_error(std::string("unexpected argument: ") + argv[2]);
+    return emit(is_help(command) ? std::string(main_help)
+                                 : std::string("baton ") + baton::version_string + "\n",
+                exit_ok);
   }
 
   if (command == "inspect" || command == "inject") {
     for (int i = 2; i < argc; ++i) {
       if (is_help(argv[i])) {
-        std::cout << (command == "inspect" ? inspect_help : inject_help);
-        return exit_ok;
+        return emit(std::string(command == "inspect" ? inspect_help : inject_help), exit_ok);
       }
       return usage_error(std::string("unknown option for ") + std::string(command) + ": " +
                          argv[i]);
@@ -277,10 +288,7 @@ int main(int argc, char** argv) {
     bool sampled = true;
     for (int i = 2; i < argc; ++i) {
       const std::string_view arg = argv[i];
-      if (is_help(arg)) {
-        std::cout << new_help;
-        return exit_ok;
-      }
+      if (is_help(arg)) return emit(std::string(new_help), exit_ok);
       if (arg == "--sampled") {
         sampled = true;
       } else if (arg == "--not-sampled") {

@@ -4,6 +4,7 @@
 #define BATON_CARRIER_HPP
 
 #include <cstddef>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -26,7 +27,10 @@ BATON_BEGIN_NAMESPACE
 //      std::vector<std::pair<std::string, std::string>>, ... Names are matched ASCII
 //      case-insensitively (HTTP field names are), values are visited in container order, and
 //      set() erases every matching entry before adding one with the name as given.
-// Specialize carrier_traits for anything else.
+// Specialize carrier_traits for anything else. A view passed to visit() need only live for
+// that call (a carrier may decode into a temporary); baton copies what it keeps.
+// Optionally, carrier_traits<C>::erase(C&, name) removes a field (members c.erase(name), or the
+// erase loop of pair containers); propagators use it so no stale field is left behind.
 
 namespace detail {
 // A stand-in visitor for detecting for_each members (lambdas can't appear in unevaluated
@@ -57,7 +61,42 @@ struct is_pair_container<
     : std::true_type {};
 
 template <class C, class = void>
+struct has_member_erase : std::false_type {};
+template <class C>
+struct has_member_erase<C, std::void_t<decltype(std::declval<C&>().erase(std::string_view{}))>>
+    : std::true_type {};
+
+template <class C, class = void>
 struct has_key_type : std::false_type {};
+
+// set() must store copies: a pair container of views would keep pointers into baton's
+// temporaries.
+template <class Pair>
+inline constexpr bool pair_owns_text =
+    !std::is_same_v<std::decay_t<typename Pair::first_type>, std::string_view> &&
+    !std::is_same_v<std::decay_t<typename Pair::second_type>, std::string_view> &&
+    !std::is_pointer_v<std::decay_t<typename Pair::second_type>>;
+
+/// A copy of a short text without allocating when it fits (a traceparent does).
+class short_text {
+ public:
+  void assign(std::string_view s) {
+    size_ = s.size();
+    if (size_ <= sizeof inline_) {
+      std::memcpy(inline_, s.data(), size_);
+    } else {
+      heap_.assign(s.data(), s.size());
+    }
+  }
+  std::string_view view() const noexcept {
+    return size_ <= sizeof inline_ ? std::string_view(inline_, size_) : std::string_view(heap_);
+  }
+
+ private:
+  char inline_[96];
+  std::size_t size_ = 0;
+  std::string heap_;
+};
 template <class C>
 struct has_key_type<C, std::void_t<typename C::key_type>> : std::true_type {};
 }  // namespace detail
@@ -87,6 +126,23 @@ struct carrier_traits {
       static_assert(detail::is_pair_container<C>::value,
                     "baton: this type is not a carrier; give it for_each(name, visit) and "
                     "set(name, value) members, or specialize baton::carrier_traits");
+      static_assert(detail::pair_owns_text<typename C::value_type>,
+                    "baton: a carrier must own its names and values (std::string), not views");
+      erase(carrier, name);
+      if constexpr (detail::has_key_type<C>::value) {
+        carrier.emplace(typename C::key_type(name), typename C::mapped_type(value));
+      } else {
+        carrier.emplace_back(name, value);
+      }
+    }
+  }
+
+  /// Removes every value of `name`; returns false if the carrier cannot erase.
+  static bool erase(C& carrier, std::string_view name) {
+    if constexpr (detail::has_member_erase<C>::value) {
+      carrier.erase(name);
+      return true;
+    } else if constexpr (detail::is_pair_container<C>::value) {
       for (auto it = carrier.begin(); it != carrier.end();) {
         if (detail::iequals_ascii(std::string_view(it->first), name)) {
           it = carrier.erase(it);
@@ -94,11 +150,9 @@ struct carrier_traits {
           ++it;
         }
       }
-      if constexpr (detail::has_key_type<C>::value) {
-        carrier.emplace(typename C::key_type(name), typename C::mapped_type(value));
-      } else {
-        carrier.emplace_back(name, value);
-      }
+      return true;
+    } else {
+      return false;
     }
   }
 };
@@ -113,6 +167,12 @@ void carrier_for_each(const Carrier& carrier, std::string_view name, F&& visit) 
 template <class Carrier>
 void carrier_set(Carrier& carrier, std::string_view name, std::string_view value) {
   carrier_traits<Carrier>::set(carrier, name, value);
+}
+
+/// Removes field `name` from `carrier` if the carrier supports erasing; returns whether it does.
+template <class Carrier>
+bool carrier_erase(Carrier& carrier, std::string_view name) {
+  return carrier_traits<Carrier>::erase(carrier, name);
 }
 
 /// An ordered list of HTTP header fields, as received: names keep their case, lookups ignore

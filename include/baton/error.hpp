@@ -251,16 +251,20 @@ class [[nodiscard]] result {
   result(T&& value) noexcept(std::is_nothrow_move_constructible_v<T>) : has_value_(true) {
     ::new (static_cast<void*>(&value_)) T(std::move(value));
   }
-  result(baton::error err) noexcept : error_(err), has_value_(false) {}
+  result(baton::error err) noexcept : error_(err), has_value_(false) {
+    BATON_ASSERT(err.code != errc::ok && "an error result needs an error code");
+  }
   result(errc code, std::size_t offset = 0) noexcept
-      : error_{code, static_cast<std::uint32_t>(offset)}, has_value_(false) {}
+      : error_{code, static_cast<std::uint32_t>(offset)}, has_value_(false) {
+    BATON_ASSERT(code != errc::ok && "an error result needs an error code");
+  }
 
   result(const result& other) noexcept(std::is_nothrow_copy_constructible_v<T>)
       : has_value_(other.has_value_) {
     if (has_value_) {
       ::new (static_cast<void*>(&value_)) T(other.value_);
     } else {
-      error_ = other.error_;
+      ::new (static_cast<void*>(&error_)) baton::error(other.error_);
     }
   }
   result(result&& other) noexcept(std::is_nothrow_move_constructible_v<T>)
@@ -268,7 +272,7 @@ class [[nodiscard]] result {
     if (has_value_) {
       ::new (static_cast<void*>(&value_)) T(std::move(other.value_));
     } else {
-      error_ = other.error_;
+      ::new (static_cast<void*>(&error_)) baton::error(other.error_);
     }
   }
   result& operator=(const result& other) {
@@ -325,7 +329,7 @@ class [[nodiscard]] result {
       has_value_ = true;
     } else {
       destroy();
-      error_ = other.error_;
+      ::new (static_cast<void*>(&error_)) baton::error(other.error_);
       has_value_ = false;
     }
   }

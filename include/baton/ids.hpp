@@ -37,8 +37,8 @@ class basic_id {
   }
 
   /// Parses exactly 2*N lowercase hex characters. Uppercase is rejected (W3C HEXDIGLC); so is the
-  /// all-zero id (errc::zero_id). The error offset is 0 for a length error, else the start of the
-  /// first bad pair of characters.
+  /// all-zero id (errc::zero_id). The error offset is 0 for a length error, else the index of the
+  /// first character that is not lowercase hex.
   static result<basic_id> from_hex(std::string_view hex) noexcept {
     if (hex.size() != hex_size) return {errc::invalid_length, 0};
     basic_id id;
@@ -136,6 +136,7 @@ BATON_END_NAMESPACE
 namespace std {
 template <class Tag, std::size_t N>
 struct hash<baton::basic_id<Tag, N>> {
+  static_assert(N % 8 == 0, "the hash reads whole 8-byte words");
   std::size_t operator()(const baton::basic_id<Tag, N>& id) const noexcept {
     // Ids are random or hashed already; fold the words and mix once (splitmix64 finalizer).
     std::uint64_t h = 0;

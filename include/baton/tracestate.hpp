@@ -250,8 +250,9 @@ class tracestate {
 };
 
 /// Parses tracestate from several header values in order, as if joined with ',' (RFC 9110
-/// section 5.3): feed each value to append(), then call finish(). The limits apply to the combination:
-/// once a value makes the list invalid, later values are skipped without being scanned.
+/// section 5.3): feed each value to append(), then call finish(). The limits apply to the
+/// combination: once a value makes the list invalid, later values are skipped without being
+/// scanned.
 class tracestate::parser {
  public:
   explicit parser(tracestate_options options = {}) noexcept : options_(options) {}
@@ -273,9 +274,10 @@ class tracestate::parser {
 
   tracestate state_;
   std::size_t size_ = 0;  // bytes of canonical text written to state_.data_
-  std::uint64_t fingerprints_[max_members] = {};
+  // Entries [0, state_.count_) are written before they are read: no need to zero them.
+  std::uint64_t fingerprints_[max_members];
   std::uint64_t bloom_[2] = {0, 0};
-  std::uint16_t key_size_[max_members] = {};
+  std::uint16_t key_size_[max_members];
   tracestate_notes notes_;
   tracestate_options options_;
   error error_{};
@@ -317,8 +319,9 @@ inline void tracestate::parser::append(std::string_view value) {
   // Room for this value's members: canonical text is never longer than its input (plus one
   // joining ','), nor than 32 maximal members, so a single parse allocates at most once.
   constexpr std::size_t max_text = max_members * (max_key_size + 1 + max_value_size + 1);
-  if (ts.data_.size() < max_text && ts.data_.size() - size_ < value.size() + 1) {
-    std::size_t want = size_ + value.size() + 1;
+  const std::size_t room = value.size() + (ts.count_ != 0 ? 1 : 0);  // + a joining ','
+  if (ts.data_.size() < max_text && ts.data_.size() - size_ < room) {
+    std::size_t want = size_ + room;
     if (want > max_text) want = max_text;
     ts.data_.resize(want);
   }
@@ -341,7 +344,10 @@ inline void tracestate::parser::append(std::string_view value) {
     while (i < n && detail::has_class(p[i], detail::cc_tracestate_key)) ++i;
     const std::string_view key(p + key_begin, i - key_begin);
     if (i == n || p[i] != '=') {
-      const bool no_equals = !key.empty() && (i == n || p[i] == ',');
+      // "key" or "key  " before ',' or the end lacks '='; anything else breaks the key.
+      std::size_t j = i;
+      while (j < n && detail::is_ows(p[j])) ++j;
+      const bool no_equals = !key.empty() && (j == n || p[j] == ',');
       return fail(no_equals ? errc::tracestate_missing_equals : errc::tracestate_invalid_key, i);
     }
     const errc key_error =
@@ -385,8 +391,14 @@ inline void tracestate::parser::append(std::string_view value) {
 }
 
 inline result<tracestate> tracestate::parser::finish() && {
-  if (error_.code != errc::ok) return error_;
+  if (error_.code != errc::ok) {
+    notes_ = tracestate_notes{};  // nothing was kept, so nothing was dropped from it
+    return error_;
+  }
   state_.data_.resize(size_);
+  // OWS, empty members and repeated keys can leave the buffer far larger than the text; a
+  // context may live long, so give the excess back.
+  if (state_.data_.capacity() > 2 * size_ + 64) state_.data_.shrink_to_fit();
   return std::move(state_);
 }
 
@@ -394,8 +406,9 @@ inline result<tracestate> tracestate::parse(std::string_view value, tracestate_o
                                             tracestate_notes* notes) {
   parser p(options);
   p.append(value);
-  if (notes != nullptr) *notes = p.notes();
-  return std::move(p).finish();
+  result<tracestate> parsed = std::move(p).finish();
+  if (notes != nullptr) *notes = p.notes();  // complete (and cleared on error) after finish()
+  return parsed;
 }
 
 inline result<void> tracestate::put(std::string_view key, std::string_view value,

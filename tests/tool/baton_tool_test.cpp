@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <string>
@@ -205,6 +206,23 @@ TEST(Tool, NewPrintsAFreshTraceparent) {
   EXPECT_EQ(run("new --bogus", "").status, 2);
 }
 
+TEST(Tool, InputOverTheLimitIsAUsageError) {
+  std::string big((16u << 20) + 1, 'a');
+  auto r = run("inspect", big);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out, "");
+  big.pop_back();  // exactly 16 MiB, no newline: accepted
+  r = run("inspect", big);
+  EXPECT_EQ(r.status, 1);
+}
+
+TEST(Tool, AWriteErrorIsNotSuccess) {
+  const std::string command = std::string("'") + BATON_TOOL_PATH + "' new > /dev/full 2>/dev/null";
+  const int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+}
+
 TEST(Tool, HelpAndUsageErrors) {
   auto r = run("--help", "");
   EXPECT_EQ(r.status, 0);
@@ -218,6 +236,8 @@ TEST(Tool, HelpAndUsageErrors) {
   EXPECT_EQ(run("", "").status, 2);
   EXPECT_EQ(run("frobnicate", "").status, 2);
   EXPECT_EQ(run("inspect --bogus", "").status, 2);
+  EXPECT_EQ(run("--version extra", "").status, 2);
+  EXPECT_EQ(run("--help extra", "").status, 2);
   r = run("--version", "");
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.out.rfind("baton 0.", 0), 0u);

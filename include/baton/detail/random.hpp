@@ -18,7 +18,10 @@
 #define BATON_HAVE_GETRANDOM 1
 #endif
 #endif
-#if !defined(_WIN32) && defined(__has_include)
+// BATON_NO_ATFORK: do not register a pthread_atfork handler (for code that is dlclose()d, where a
+// handler left behind would run after unloading). A forked child then continues its parent's
+// generator state, so parent and child can draw the same ids.
+#if !defined(_WIN32) && !defined(BATON_NO_ATFORK) && defined(__has_include)
 #if __has_include(<pthread.h>) && __has_include(<unistd.h>)
 #include <pthread.h>
 #define BATON_HAVE_PTHREAD_ATFORK 1
@@ -59,8 +62,17 @@ inline std::uint64_t os_entropy() noexcept {
 #else
   // std::random_device may throw when no entropy source exists; callers still get the
   // clock/thread/address entropy mixed in below, so a failure only weakens the seed.
+#if defined(__cpp_exceptions)
+  try {
+    std::random_device device;
+    value = (static_cast<std::uint64_t>(device()) << 32) ^ device();
+  } catch (...) {
+    value = 0;
+  }
+#else
   std::random_device device;
   value = (static_cast<std::uint64_t>(device()) << 32) ^ device();
+#endif
 #endif
   return value;
 }

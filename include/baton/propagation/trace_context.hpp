@@ -58,15 +58,18 @@ struct trace_context_propagator {
   static trace_context_extraction extract(const Carrier& carrier,
                                           const trace_context_options& options = {}) {
     trace_context_extraction out;
-    std::string_view first, first_trimmed;
+    // Views handed to a visitor live only for the call (a carrier may decode into a
+    // temporary), so the first value is parsed at once and kept as a copy for comparison.
+    detail::short_text first;
     bool conflict = false;
+    result<traceparent> parsed(errc::traceparent_invalid_length);
     carrier_for_each(carrier, traceparent_field, [&](std::string_view value) {
       const std::string_view trimmed = detail::trim_ows(value);
       if (!out.traceparent_found) {
         out.traceparent_found = true;
-        first = value;
-        first_trimmed = trimmed;
-      } else if (trimmed != first_trimmed) {
+        first.assign(trimmed);
+        parsed = parse_traceparent(value);  // offsets index the (first) field value
+      } else if (trimmed != first.view()) {
         conflict = true;
       }
     });
@@ -76,12 +79,11 @@ struct trace_context_propagator {
     if (conflict) {
       out.traceparent_error = error{errc::traceparent_conflicting_values, 0};
     } else if (out.traceparent_found) {
-      result<traceparent> parsed = parse_traceparent(first);
       if (parsed) {
         tp = *parsed;
         traceparent_ok = true;
       } else {
-        out.traceparent_error = parsed.error();  // offsets index the (first) field value
+        out.traceparent_error = parsed.error();
       }
     }
 
@@ -95,19 +97,21 @@ struct trace_context_propagator {
       if (out.tracestate_found) out.tracestate_error = error{errc::tracestate_ignored, 0};
       return out;
     }
-    out.tracestate_notes = state_parser.notes();
     result<tracestate> state = std::move(state_parser).finish();
     if (!state) {
-      out.tracestate_error = state.error();
+      out.tracestate_error = state.error();  // dropped whole: no notes about kept members
       out.context = span_context::from_traceparent(tp);
     } else {
+      out.tracestate_notes = state_parser.notes();
       out.context = span_context::from_traceparent(tp, std::move(*state));
     }
     return out;
   }
 
-  /// Writes traceparent (version 00) and, when not empty, tracestate. An invalid context is
-  /// never written: returns false and leaves the carrier untouched.
+  /// Writes traceparent (version 00) and, when not empty, tracestate; a tracestate field left
+  /// in the carrier from elsewhere is removed when this context has none (if the carrier can
+  /// erase, see carrier_erase). An invalid context is never written: returns false and leaves
+  /// the carrier untouched.
   template <class Carrier>
   static bool inject(const span_context& context, Carrier& carrier,
                      const trace_context_options& options = {}) {
@@ -115,15 +119,21 @@ struct trace_context_propagator {
     char buffer[traceparent_size];
     format_traceparent(context.trace_id, context.span_id, context.flags, buffer);
     carrier_set(carrier, traceparent_field, std::string_view(buffer, traceparent_size));
-    if (!context.tracestate.empty()) {
-      if (options.tracestate_max_size == 0 ||
-          context.tracestate.header().size() <= options.tracestate_max_size) {
+    if (options.tracestate_max_size == 0 ||
+        context.tracestate.header().size() <= options.tracestate_max_size) {
+      if (!context.tracestate.empty()) {
         carrier_set(carrier, tracestate_field, context.tracestate.header());
-      } else {
-        const std::string cut = context.tracestate.header(options.tracestate_max_size);
-        if (!cut.empty()) carrier_set(carrier, tracestate_field, cut);
+        return true;
+      }
+    } else {
+      const std::string cut = context.tracestate.header(options.tracestate_max_size);
+      if (!cut.empty()) {
+        carrier_set(carrier, tracestate_field, cut);
+        return true;
       }
     }
+    // Never leave another trace's vendor state next to this traceparent.
+    carrier_erase(carrier, tracestate_field);
     return true;
   }
 };
