@@ -58,23 +58,36 @@ inline constexpr std::uint32_t baggage_dead_link = 0xffffffffu;
 /// crafted collisions).
 inline std::uint64_t baggage_key_hash(std::string_view key) noexcept {
   constexpr std::uint64_t m = 0x9e3779b97f4a7c15ull;
-  std::uint64_t h = key.size() * m;
   const char* p = key.data();
-  std::size_t n = key.size();
-  while (n >= 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p, 8);
+  const std::size_t n = key.size();
+  std::uint64_t h = n * m;
+  auto mix = [&h](std::uint64_t w) {
     h = (h ^ w) * m;
     h ^= h >> 29;
-    p += 8;
-    n -= 8;
+  };
+  if (n >= 8) {
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      mix(w);
+    }
+    if (i != n) {  // the last 8 bytes, overlapping the previous word
+      std::uint64_t w;
+      std::memcpy(&w, p + n - 8, 8);
+      mix(w);
+    }
+  } else if (n >= 4) {
+    std::uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    mix(std::uint64_t{a} | (std::uint64_t{b} << 32));
+  } else if (n != 0) {
+    const auto c = [p](std::size_t i) { return std::uint64_t{static_cast<unsigned char>(p[i])}; };
+    mix(c(0) | (c(n / 2) << 8) | (c(n - 1) << 16));
   }
-  std::uint64_t w = 0;
-  for (std::size_t i = 0; i < n; ++i)
-    w |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
-  h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
-  h ^= h >> 31;
-  return h * m;
+  h *= 0xbf58476d1ce4e5b9ull;
+  return h ^ (h >> 31);
 }
 
 // Duplicate keys. Staged entries start linked to themselves; these link the first entry of each

@@ -35,7 +35,8 @@ class baggage_view {
     std::string_view raw_value;  ///< as on the wire; empty when has_value is false
     bool has_value = false;      ///< "key=value" (even "key="), as opposed to "key"
 
-    /// Decodes raw_value into out (which needs raw_value.size() bytes); returns the size.
+    /// Decodes raw_value into out, which needs raw_value.size() bytes (bytes past the returned
+    /// size may be overwritten); returns the size.
     std::size_t decode_value(char* out) const noexcept {
       return detail::percent_decode(raw_value.data(), raw_value.size(), out);
     }
@@ -130,7 +131,8 @@ class baggage_view {
       return raw_.value.find('%') != std::string_view::npos;
     }
     /// Decodes the value (RFC 3986, invalid UTF-8 replaced with U+FFFD) into out, which needs
-    /// raw_value().size() bytes (decoding never makes a value longer). Returns the size.
+    /// raw_value().size() bytes: decoding never makes a value longer, and bytes past the
+    /// returned size may be overwritten. Returns the size.
     std::size_t decode_value(char* out) const noexcept {
       return detail::percent_decode(raw_.value.data(), raw_.value.size(), out);
     }

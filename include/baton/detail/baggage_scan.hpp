@@ -110,9 +110,8 @@ inline const char* skip_plain_swar(const char* p, const char* e) noexcept {
 #endif
 
 #if BATON_BAGGAGE_SSE2
-/// Mask bit i set when byte i of the 16 at p is not plain.
-BATON_ALWAYS_INLINE unsigned sse2_not_plain_mask(const char* p) noexcept {
-  const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+/// Mask bit i set when byte i of x is not plain.
+BATON_ALWAYS_INLINE unsigned sse2_not_plain_mask(__m128i x) noexcept {
   // Signed compare: 0x21..0x7F are the bytes greater than 0x20 (0x80..0xFF are negative).
   const __m128i printable = _mm_cmpgt_epi8(x, _mm_set1_epi8(0x20));
   __m128i bad = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f));
@@ -125,10 +124,14 @@ BATON_ALWAYS_INLINE unsigned sse2_not_plain_mask(const char* p) noexcept {
   return static_cast<unsigned>(_mm_movemask_epi8(bad));
 }
 
+BATON_ALWAYS_INLINE __m128i sse2_load(const char* p) noexcept {
+  return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+}
+
 inline const char* skip_plain_sse2(const char* p, const char* e) noexcept {
   const char* const start = p;
   while (e - p >= 16) {
-    const unsigned bad = sse2_not_plain_mask(p);
+    const unsigned bad = sse2_not_plain_mask(sse2_load(p));
     if (bad != 0) return p + lowest_bit(bad);
     p += 16;
   }
@@ -136,12 +139,34 @@ inline const char* skip_plain_sse2(const char* p, const char* e) noexcept {
     // Tail: one overlapping load of the last 16 bytes (all inside [start, e)), ignoring the
     // bytes already checked. Header buffers carry no padding, so never read past e.
     const auto done = static_cast<unsigned>(16 - (e - p));
-    const unsigned bad = sse2_not_plain_mask(e - 16) >> done;
+    const unsigned bad = sse2_not_plain_mask(sse2_load(e - 16)) >> done;
     return bad != 0 ? p + lowest_bit(bad) : e;
   }
   return skip_plain_portable(p, e);
 }
 #endif
+
+/// Copies the run of plain bytes at the start of [p, e) to w and advances both past it: the
+/// scan and the copy in one pass. Writes up to 15 bytes past the run into w, so w must have
+/// room for as many bytes as [p, e) holds, and must not overlap it.
+BATON_ALWAYS_INLINE void copy_plain_run(const char*& p, const char* e, char*& w) noexcept {
+#if BATON_BAGGAGE_SSE2
+  while (e - p >= 16) {
+    const __m128i x = sse2_load(p);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(w), x);
+    const unsigned bad = sse2_not_plain_mask(x);
+    if (bad != 0) {
+      const unsigned k = lowest_bit(bad);
+      p += k;
+      w += k;
+      return;
+    }
+    p += 16;
+    w += 16;
+  }
+#endif
+  while (p < e && is_baggage_plain(*p)) *w++ = *p++;
+}
 
 /// First byte in [p, e) that is not plain (a baggage-octet other than '%'), or e.
 BATON_ALWAYS_INLINE const char* skip_plain(const char* p, const char* e) noexcept {

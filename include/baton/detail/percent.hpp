@@ -59,21 +59,17 @@ inline const char* find_bad_escape(const char* p, const char* e) noexcept {
 
 /// Percent-decodes [in, in+n) into out and replaces decoded octets that are not UTF-8 with
 /// U+FFFD (maximal subparts, see utf8.hpp). The output is never longer than the input (a
-/// replaced octet came from a 3-byte escape and becomes 3 bytes), so out needs n bytes; out may
-/// equal in (decoding in place). Escapes should have been validated: a malformed one is copied
+/// replaced octet came from a 3-byte escape and becomes 3 bytes), so out needs n bytes; it must
+/// not overlap the input. Escapes should have been validated: a malformed one is copied
 /// literally rather than read out of bounds. Returns the decoded size.
 inline std::size_t percent_decode(const char* in, std::size_t n, char* out) noexcept {
   const char* p = in;
   const char* const e = in + n;
   char* w = out;
-  while (p < e) {
-    const char* const run_end = skip_plain(p, e);
-    if (run_end != p) {
-      std::memmove(w, p, static_cast<std::size_t>(run_end - p));
-      w += run_end - p;
-      p = run_end;
-      if (p == e) break;
-    }
+  for (;;) {
+    // w never gets ahead of p - in, so out has room for whatever [p, e) holds.
+    copy_plain_run(p, e, w);
+    if (p == e) break;
     if (BATON_UNLIKELY(*p != '%' || !escape_ok(p, e))) {
       *w++ = *p++;  // not a (valid) escape: copied as is
       continue;
@@ -121,16 +117,15 @@ inline char* percent_encode(const char* in, std::size_t n, char* out) noexcept {
   const char* p = in;
   const char* const e = in + n;
   for (;;) {
-    const char* q = skip_plain(p, e);
-    std::memcpy(out, p, static_cast<std::size_t>(q - p));
-    out += q - p;
-    if (q == e) return out;
-    const auto b = static_cast<unsigned char>(*q);
+    // The output left is never shorter than the input left, which covers copy_plain_run's
+    // over-write.
+    copy_plain_run(p, e, out);
+    if (p == e) return out;
+    const auto b = static_cast<unsigned char>(*p++);
     out[0] = '%';
     out[1] = upper_hex_chars[b >> 4];
     out[2] = upper_hex_chars[b & 0xf];
     out += 3;
-    p = q + 1;
   }
 }
 
