@@ -1,4 +1,4 @@
-// Percent-encoding of baggage values (RFC 3986 §2.1, as W3C Baggage uses it). '+' is an
+// Percent-encoding of baggage values (RFC 3986 section 2.1, as W3C Baggage uses it). '+' is an
 // ordinary character both ways (this is not HTML form encoding); a space is written "%20".
 #ifndef BATON_DETAIL_PERCENT_HPP
 #define BATON_DETAIL_PERCENT_HPP
@@ -28,7 +28,7 @@ inline constexpr std::array<std::int8_t, 256> hexdig_value = [] {
   return t;
 }();
 
-/// Uppercase, as RFC 3986 §2.1 recommends for producers.
+/// Uppercase, as RFC 3986 section 2.1 recommends for producers.
 inline constexpr char upper_hex_chars[] = "0123456789ABCDEF";
 
 BATON_ALWAYS_INLINE bool is_hexdig(char c) noexcept {

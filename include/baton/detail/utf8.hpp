@@ -1,6 +1,6 @@
 // UTF-8 validation with U+FFFD replacement. W3C Baggage requires decoded values that are not
 // UTF-8 to have the offending octets replaced by U+FFFD; we follow the Unicode "maximal subpart"
-// practice (Unicode 15 §3.9, also what WHATWG and Python's errors="replace" do): each maximal
+// practice (Unicode 15 section 3.9, also what WHATWG and Python's errors="replace" do): each maximal
 // prefix of a well-formed sequence that cannot be completed becomes one U+FFFD, and a byte that
 // can never start a sequence becomes one U+FFFD.
 #ifndef BATON_DETAIL_UTF8_HPP
