@@ -1,8 +1,8 @@
 // UTF-8 validation with U+FFFD replacement. W3C Baggage requires decoded values that are not
 // UTF-8 to have the offending octets replaced by U+FFFD; we follow the Unicode "maximal subpart"
-// practice (Unicode 15 section 3.9, also what WHATWG and Python's errors="replace" do): each maximal
-// prefix of a well-formed sequence that cannot be completed becomes one U+FFFD, and a byte that
-// can never start a sequence becomes one U+FFFD.
+// practice (Unicode 15 section 3.9, also what WHATWG and Python's errors="replace" do): each
+// maximal prefix of a well-formed sequence that cannot be completed becomes one U+FFFD, and a byte
+// that can never start a sequence becomes one U+FFFD.
 #ifndef BATON_DETAIL_UTF8_HPP
 #define BATON_DETAIL_UTF8_HPP
 
@@ -43,35 +43,45 @@ BATON_ALWAYS_INLINE char* put_replacement(char* out) noexcept {
   return out + 3;
 }
 
+/// One step over the non-ASCII byte at p (p < e): the length of the well-formed sequence that
+/// starts there (valid), or of the maximal subpart that one U+FFFD replaces (not valid).
+struct utf8_step {
+  std::size_t length;
+  bool valid;
+};
+
+BATON_ALWAYS_INLINE utf8_step utf8_next(const unsigned char* p, const unsigned char* e) noexcept {
+  const utf8_lead lead = utf8_lead_info(*p);
+  std::size_t k = 1;
+  if (lead.length != 0) {
+    std::uint8_t lo = lead.lo, hi = lead.hi;
+    while (k < lead.length && p + k < e && p[k] >= lo && p[k] <= hi) {
+      ++k;
+      lo = 0x80;
+      hi = 0xBF;
+    }
+  }
+  return {k, lead.length != 0 && k == lead.length};
+}
+
 /// Copies [in, in+n) to out, replacing ill-formed UTF-8 with U+FFFD. out needs room for 3*n
 /// bytes (one stray byte becomes three); returns the end of the output. out must not overlap in.
 inline char* utf8_sanitize(const char* in, std::size_t n, char* out) noexcept {
   const auto* p = reinterpret_cast<const unsigned char*>(in);
   const auto* const e = p + n;
   while (p < e) {
-    const std::uint8_t b = *p;
-    if (b < 0x80) {
-      *out++ = static_cast<char>(b);
-      ++p;
+    if (*p < 0x80) {
+      *out++ = static_cast<char>(*p++);
       continue;
     }
-    const utf8_lead lead = utf8_lead_info(b);
-    std::size_t k = 1;
-    if (lead.length != 0) {
-      std::uint8_t lo = lead.lo, hi = lead.hi;
-      while (k < lead.length && p + k < e && p[k] >= lo && p[k] <= hi) {
-        ++k;
-        lo = 0x80;
-        hi = 0xBF;
-      }
-    }
-    if (lead.length != 0 && k == lead.length) {
-      std::memcpy(out, p, k);
-      out += k;
+    const utf8_step step = utf8_next(p, e);
+    if (step.valid) {
+      std::memcpy(out, p, step.length);
+      out += step.length;
     } else {
-      out = put_replacement(out);  // the maximal subpart [p, p+k)
+      out = put_replacement(out);  // the maximal subpart [p, p + step.length)
     }
-    p += k;
+    p += step.length;
   }
   return out;
 }
