@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -156,26 +157,28 @@ void append_error(std::string& out, bool& first, std::string_view header, baton:
   out.push_back('}');
 }
 
+// Opens one {"key":...,"value":... object of a list (the caller closes it); value may be null.
+void open_key_value(std::string& out, bool& first, std::string_view key,
+                    std::optional<std::string_view> value) {
+  out.append(first ? "{\"key\":" : ",{\"key\":");
+  first = false;
+  baton::detail::append_json_string(out, key);
+  out.append(",\"value\":");
+  if (value) {
+    baton::detail::append_json_string(out, *value);
+  } else {
+    out.append("null");
+  }
+}
+
 void append_baggage(std::string& out, const baton::baggage& entries) {
   bool first_entry = true;
   for (const auto& entry : entries) {
-    out.append(first_entry ? "{\"key\":" : ",{\"key\":");
-    first_entry = false;
-    baton::detail::append_json_string(out, entry.key);
-    out.append(",\"value\":");
-    baton::detail::append_json_string(out, entry.value);
+    open_key_value(out, first_entry, entry.key, entry.value);
     out.append(",\"properties\":[");
     bool first_property = true;
     for (const baton::baggage_property& property : entry.properties) {
-      out.append(first_property ? "{\"key\":" : ",{\"key\":");
-      first_property = false;
-      baton::detail::append_json_string(out, property.key);
-      out.append(",\"value\":");
-      if (property.value) {
-        baton::detail::append_json_string(out, *property.value);
-      } else {
-        out.append("null");
-      }
+      open_key_value(out, first_property, property.key, property.value);
       out.push_back('}');
     }
     out.append("]}");
@@ -208,11 +211,7 @@ int run_inspect(const baton::http_headers& headers) {
   out.append(",\"tracestate\":[");
   bool first = true;
   for (const auto& member : tc.context.tracestate) {
-    out.append(first ? "{\"key\":" : ",{\"key\":");
-    first = false;
-    baton::detail::append_json_string(out, member.key);
-    out.append(",\"value\":");
-    baton::detail::append_json_string(out, member.value);
+    open_key_value(out, first, member.key, member.value);
     out.push_back('}');
   }
   out.append("],\"baggage\":[");
