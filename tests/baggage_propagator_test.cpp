@@ -118,4 +118,21 @@ TEST(BaggagePropagator, ManyHopsNeverDoubleEncode) {
             std::optional<std::string_view>("1=1 +%"));
 }
 
+TEST(BaggagePropagator, InjectRemovesTheOldFieldWhenNothingIsLeft) {
+  // A proxy filtering at a trust boundary and re-injecting into the same headers.
+  http_headers h;
+  h.add("baggage", "secret=token123,userId=alice");
+  auto e = baton::extract_baggage(h);
+  const std::array<std::string_view, 1> allowed{"traceId"};
+  e.baggage.keep_only(baton::baggage_key_filter::allow(allowed));
+  EXPECT_FALSE(baton::inject_baggage(e.baggage, h));
+  EXPECT_FALSE(h.get("baggage").second);
+  // Every entry over the limits: same.
+  baton::baggage big;
+  ASSERT_TRUE(big.set("k", std::string(9000, 'x')));
+  h.add("baggage", "old=1");
+  EXPECT_FALSE(baton::inject_baggage(big, h));
+  EXPECT_FALSE(h.get("baggage").second);
+}
+
 }  // namespace

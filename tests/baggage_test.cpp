@@ -983,9 +983,8 @@ TEST(BaggageContainer, KeepOnlyAtATrustBoundary) {
   const std::array<std::string_view, 2> allowed{"userId", "tenant"};
   EXPECT_EQ(b.keep_only(baton::baggage_key_filter::allow(allowed)), 2u);
   EXPECT_EQ(b.header(), "userId=alice,tenant=t1;p");
-  EXPECT_EQ(
-      b.keep_only(baton::baggage_key_filter::predicate([](std::string_view) { return false; })),
-      2u);
+  const auto reject_all = [](std::string_view) { return false; };
+  EXPECT_EQ(b.keep_only(baton::baggage_key_filter::predicate(reject_all)), 2u);
   EXPECT_TRUE(b.empty());
 }
 
@@ -1119,3 +1118,22 @@ TEST(BaggageParser, StagingGrowsPastTheInlineBuffers) {
   EXPECT_EQ(b.header(), expect);
   EXPECT_EQ(baggage::parse(expect), b);
 }
+
+namespace {
+
+TEST(BaggageReview, EmptyPropertiesAtTheByteLimitAreIgnored) {
+  for (const char* input : {"k=v;", "k=v ;", "k=v; ;"}) {
+    baton::baggage_options o;
+    o.limits.max_bytes = 3;
+    baton::baggage_report report;
+    const baton::baggage b = baton::baggage::parse(input, o, &report);
+    EXPECT_EQ(b.get("k"), std::optional<std::string_view>("v")) << input;
+    EXPECT_TRUE(report.empty()) << input;
+  }
+  baton::baggage_options o;
+  o.limits.max_bytes = 4;
+  EXPECT_TRUE(baton::baggage::parse("k=v;;;", o).contains("k"));
+  EXPECT_FALSE(baton::baggage::parse("k=v;p", o).contains("k"));  // a real property past the edge
+}
+
+}  // namespace

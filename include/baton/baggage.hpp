@@ -482,8 +482,14 @@ class baggage {
 /// About 4 KiB: meant for the stack, where headers under 1 KiB are staged without allocating.
 class baggage::parser {
  public:
-  explicit parser(const baggage_options& options = {}) noexcept
-      : tokenizer_(clamp(options)), max_bytes_(clamp(options).limits.max_bytes) {}
+  /// With keep_report false, no report is kept (report() stays empty but for repeated keys)
+  /// and parsing stops at the first limit reached instead of counting the members past it.
+  /// baggage::parse does this when no report is asked for, so a huge hostile header costs next
+  /// to nothing beyond the budget.
+  explicit parser(const baggage_options& options = {}, bool keep_report = true) noexcept
+      : tokenizer_(clamp(options)),
+        max_bytes_(clamp(options).limits.max_bytes),
+        sink_(keep_report ? &report_ : nullptr) {}
   parser(const parser&) = delete;
   parser& operator=(const parser&) = delete;
 
@@ -523,6 +529,7 @@ class baggage::parser {
   detail::baggage_tokenizer tokenizer_;
   std::size_t max_bytes_;
   baggage_report report_;
+  baggage_report* sink_;  // &report_, or nullptr: no report, stop at the limits
   std::size_t used_ = 0;  // bytes of text_ written
   detail::baggage_stage_buffer<detail::baggage_slot, 128> slots_;
   detail::baggage_stage_buffer<detail::baggage_stage_entry, 64> entries_;
@@ -530,12 +537,12 @@ class baggage::parser {
 };
 
 inline void baggage::parser::append(std::string_view value) {
-  tokenizer_.start_value(value, &report_);
+  tokenizer_.start_value(value, sink_);
   // Whatever is kept from this value lies within its part of the byte budget, and decoding
   // never makes text longer, so this is all the room the value can need.
   text_.reserve(used_ + tokenizer_.window_size(), used_);
   detail::baggage_raw_member m;
-  while (tokenizer_.next(m, &report_)) store(m);
+  while (tokenizer_.next(m, sink_)) store(m);
 }
 
 inline void baggage::parser::store(const detail::baggage_raw_member& m) {
@@ -602,7 +609,7 @@ inline baggage baggage::parser::finish() && {
 
 inline baggage baggage::parse(std::string_view value, const baggage_options& options,
                               baggage_report* report) {
-  parser p(options);
+  parser p(options, report != nullptr);
   p.reserve(value.size());
   p.append(value);
   baggage b = std::move(p).finish();
@@ -612,7 +619,7 @@ inline baggage baggage::parse(std::string_view value, const baggage_options& opt
 
 inline baggage baggage::parse(const std::string_view* values, std::size_t count,
                               const baggage_options& options, baggage_report* report) {
-  parser p(options);
+  parser p(options, report != nullptr);
   std::size_t total = 0;
   for (std::size_t i = 0; i < count; ++i) total += values[i].size() + 1;
   p.reserve(total);
@@ -661,8 +668,9 @@ inline result<void> baggage::set(std::string_view key, std::string_view value,
   const std::size_t at = find_slot(key);
   const bool exists = at != store_.slot_count();
   const std::size_t old_span = exists ? 1 + store_.slots()[at].info : 0;
-  if (exists) dead_ += entry_bytes(at);
+  // Reserve first: if it throws, nothing has changed (dead_ included).
   store_.reserve(store_.slot_count() - old_span + 1 + count, store_.text_size() + room);
+  if (exists) dead_ += entry_bytes(at);
 
   char* const text = store_.text();
   std::size_t used = store_.text_size();

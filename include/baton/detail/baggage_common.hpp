@@ -53,6 +53,11 @@ class baggage_key_filter {
   static baggage_key_filter predicate(const Predicate& pred) noexcept {
     return {&predicate_impl<Predicate>, &pred, 0};
   }
+  // The filter keeps the address of its list or predicate: a temporary would dangle.
+  template <class Container>
+  static baggage_key_filter allow(const Container&& keys) = delete;
+  template <class Predicate>
+  static baggage_key_filter predicate(const Predicate&& pred) = delete;
 
   bool accepts(std::string_view key) const noexcept {
     return fn_ == nullptr || fn_(context_, size_, key);

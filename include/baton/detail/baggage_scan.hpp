@@ -14,8 +14,8 @@
 #include "baton/detail/charset.hpp"
 #include "baton/detail/config.hpp"
 
-#if BATON_USE_SWAR && \
-    (defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2))
+// The same switch as every other SSE2 path (BATON_NO_SIMD and BATON_NO_SWAR turn it off).
+#if BATON_USE_SSE2
 #include <emmintrin.h>
 #define BATON_BAGGAGE_SSE2 1
 #else

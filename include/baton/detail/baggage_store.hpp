@@ -123,8 +123,12 @@ class baggage_store {
   static std::size_t units(std::size_t bytes) noexcept {
     return (bytes + sizeof(baggage_slot) - 1) / sizeof(baggage_slot);
   }
+  // Capacities are stored in 32 bits (callers keep `need` below 4 GiB): doubling must not pass
+  // that, or a truncated capacity would be smaller than the contents.
   static std::size_t grow(std::size_t cap, std::size_t need) noexcept {
-    return need > 2 * cap ? need : 2 * cap;
+    constexpr std::size_t max = 0xffffffffu;
+    const std::size_t doubled = cap > max / 2 ? max : 2 * cap;
+    return need > doubled ? need : doubled;
   }
   void take(baggage_store& other) noexcept {
     block_ = other.block_;

@@ -59,6 +59,14 @@ inline const char* end_at_budget(const char* w, const char* ce) noexcept {
   return *r == ',' ? r + 1 : nullptr;
 }
 
+/// Like end_at_budget, after a member's value or properties: empty properties (';' runs, with
+/// OWS) past the edge are ignored as they would be within it.
+inline const char* end_after_properties_at_budget(const char* w, const char* ce) noexcept {
+  while (w != ce && (*w == ';' || is_ows(*w))) ++w;
+  if (w == ce) return ce;
+  return *w == ',' ? w + 1 : nullptr;
+}
+
 inline void set_invalid(member_scan& r, errc code, const char* at, const char* w,
                         const char* ce) noexcept {
   r.status = member_status::invalid;
@@ -131,7 +139,7 @@ BATON_ALWAYS_INLINE void scan_member(const char* const p, const char* const w, c
   bool first_property = true;
   for (;;) {
     if (q == w) {
-      r.next = end_at_budget(w, ce);
+      r.next = end_after_properties_at_budget(w, ce);
       if (r.next == nullptr) r.status = member_status::over_budget;
       break;
     }

@@ -44,15 +44,18 @@ struct baggage_propagator {
   }
 
   /// Writes the normalized `baggage` field (replacing any existing one). Entries over `limits`
-  /// are left out whole and listed in `report`. Writes nothing, and returns false, when no entry
-  /// is left to send.
+  /// are left out whole and listed in `report`. When no entry is left to send, writes nothing,
+  /// removes a `baggage` field already in the carrier (if it can erase: see carrier_erase), so
+  /// a filtered or emptied baggage never lets the old one through, and returns false.
   template <class Carrier>
   static bool inject(const baggage& entries, Carrier& carrier, const baggage_limits& limits = {},
                      baggage_report* report = nullptr) {
     if (report != nullptr) report->clear();
-    if (entries.empty()) return false;
-    const std::string value = entries.header(limits, report);
-    if (value.empty()) return false;
+    const std::string value = entries.empty() ? std::string() : entries.header(limits, report);
+    if (value.empty()) {
+      carrier_erase(carrier, field);
+      return false;
+    }
     carrier_set(carrier, field, value);
     return true;
   }
