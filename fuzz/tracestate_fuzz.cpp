@@ -57,7 +57,7 @@ void check_canonical(const baton::tracestate& ts) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
-  // The vector/SWAR scan agrees with the byte-at-a-time class table from every start.
+  // The vector/SWAR scans agree with the byte-at-a-time class table from every start.
   for (std::size_t start = 0; start < size && start < 24; ++start) {
     std::size_t expect = start;
     while (expect < size &&
@@ -65,6 +65,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       ++expect;
     }
     assert(baton::detail::skip_tracestate_value(input.data(), start, size) == expect);
+    std::size_t key_end = start;
+    while (key_end < size &&
+           baton::detail::has_class(input[key_end], baton::detail::cc_tracestate_key)) {
+      ++key_end;
+    }
+    assert(baton::detail::skip_tracestate_key(input.data(), start, size) == key_end);
   }
   const auto lines = split_lines(input);
   const auto level2 = parse_lines(lines, baton::tracestate_grammar::level2);

@@ -266,14 +266,20 @@ class tracestate::parser {
   const tracestate_notes& notes() const noexcept { return notes_; }
 
  private:
-  // Canonical text is written straight into state_.data_, which is sized ahead and cut to
-  // size_ by finish(). Keys are remembered by offset, length and a fingerprint, so finding a
-  // repeated key rarely needs a string compare.
+  // Canonical text is written into text_: first the inline buffer (typical headers fit, and
+  // finish() then copies it into the result with one exactly sized allocation, or none), then
+  // state_.data_, sized ahead and cut to size_ by finish(). Keys are remembered by offset,
+  // length and a fingerprint, so finding a repeated key rarely needs a string compare.
   bool seen_key(std::string_view key, std::uint64_t fingerprint) const noexcept;
   static std::uint64_t fingerprint(std::string_view key) noexcept;
+  char* make_room(std::size_t room);
 
+  static constexpr std::size_t inline_size = 512;
   tracestate state_;
-  std::size_t size_ = 0;  // bytes of canonical text written to state_.data_
+  char* text_ = inline_;  // inline_ or state_.data_.data()
+  std::size_t capacity_ = inline_size;
+  std::size_t size_ = 0;  // bytes of canonical text written to text_
+  char inline_[inline_size];
   // Entries [0, state_.count_) are written before they are read: no need to zero them.
   std::uint64_t fingerprints_[max_members];
   std::uint64_t bloom_[2] = {0, 0};
@@ -289,9 +295,12 @@ class tracestate::parser {
 inline std::uint64_t tracestate::parser::fingerprint(std::string_view key) noexcept {
   // First and last (up to) 8 bytes and the length, mixed: distinct keys collide rarely.
   std::uint64_t head = 0, tail = 0;
-  const std::size_t n = key.size() < 8 ? key.size() : 8;
-  std::memcpy(&head, key.data(), n);
-  std::memcpy(&tail, key.data() + key.size() - n, n);
+  if (key.size() >= 8) {  // two fixed-size loads
+    std::memcpy(&head, key.data(), 8);
+    std::memcpy(&tail, key.data() + key.size() - 8, 8);
+  } else {
+    for (char c : key) head = (head << 8) | static_cast<unsigned char>(c);
+  }
   std::uint64_t h = (head ^ (tail * 0x9e3779b97f4a7c15ull) ^ key.size()) * 0xbf58476d1ce4e5b9ull;
   return h ^ (h >> 31);
 }
@@ -301,7 +310,7 @@ inline bool tracestate::parser::seen_key(std::string_view key, std::uint64_t fp)
   if ((bloom_[fp & 1] & bit) == 0) return false;
   for (std::size_t i = 0; i < state_.count_; ++i) {
     if (fingerprints_[i] == fp && key_size_[i] == key.size() &&
-        std::memcmp(state_.data_.data() + state_.start_[i], key.data(), key.size()) == 0) {
+        std::memcmp(text_ + state_.start_[i], key.data(), key.size()) == 0) {
       return true;
     }
   }
@@ -316,16 +325,8 @@ inline void tracestate::parser::append(std::string_view value) {
   if (error_.code != errc::ok) return;
 
   tracestate& ts = state_;
-  // Room for this value's members: canonical text is never longer than its input (plus one
-  // joining ','), nor than 32 maximal members, so a single parse allocates at most once.
-  constexpr std::size_t max_text = max_members * (max_key_size + 1 + max_value_size + 1);
-  const std::size_t room = value.size() + (ts.count_ != 0 ? 1 : 0);  // + a joining ','
-  if (ts.data_.size() < max_text && ts.data_.size() - size_ < room) {
-    std::size_t want = size_ + room;
-    if (want > max_text) want = max_text;
-    ts.data_.resize(want);
-  }
-  char* const out = ts.data_.data();
+  // Canonical text is never longer than its input (plus one joining ',').
+  char* const out = make_room(value.size() + (ts.count_ != 0 ? 1 : 0));
   const char* const p = value.data();
   const std::size_t n = value.size();
   auto fail = [&](errc code, std::size_t at) {
@@ -341,7 +342,7 @@ inline void tracestate::parser::append(std::string_view value) {
       continue;
     }
     const std::size_t key_begin = i;
-    while (i < n && detail::has_class(p[i], detail::cc_tracestate_key)) ++i;
+    i = detail::skip_tracestate_key(p, i, n);
     const std::string_view key(p + key_begin, i - key_begin);
     if (i == n || p[i] != '=') {
       // "key" or "key  " before ',' or the end lacks '='; anything else breaks the key.
@@ -390,10 +391,29 @@ inline void tracestate::parser::append(std::string_view value) {
   }
 }
 
+inline char* tracestate::parser::make_room(std::size_t room) {
+  // Nor is it ever longer than 32 maximal members, so growth stops there.
+  constexpr std::size_t max_text = max_members * (max_key_size + 1 + max_value_size + 1);
+  if (capacity_ - size_ >= room || capacity_ >= max_text) return text_;
+  std::size_t want = size_ + room;
+  if (want < 2 * capacity_) want = 2 * capacity_;
+  if (want > max_text) want = max_text;
+  const bool was_inline = text_ == inline_;
+  state_.data_.resize(want);
+  if (was_inline) std::memcpy(state_.data_.data(), inline_, size_);
+  text_ = state_.data_.data();
+  capacity_ = want;
+  return text_;
+}
+
 inline result<tracestate> tracestate::parser::finish() && {
   if (error_.code != errc::ok) {
     notes_ = tracestate_notes{};  // nothing was kept, so nothing was dropped from it
     return error_;
+  }
+  if (text_ == inline_) {
+    state_.data_.assign(inline_, size_);
+    return std::move(state_);
   }
   state_.data_.resize(size_);
   // OWS, empty members and repeated keys can leave the buffer far larger than the text; a

@@ -70,6 +70,31 @@ inline std::size_t skip_tracestate_value(const char* p, std::size_t i, std::size
   return i;
 }
 
+/// Index of the first byte in [i, n) that is not a tracestate key character (a-z 0-9 _ - * /
+/// @), or n.
+inline std::size_t skip_tracestate_key(const char* p, std::size_t i, std::size_t n) noexcept {
+#if BATON_USE_SSE2
+  for (; i + 16 <= n; i += 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i lower = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('a' - 1)),
+                                        _mm_cmplt_epi8(x, _mm_set1_epi8('z' + 1)));
+    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+                                        _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1)));
+    const __m128i marks = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('_')), _mm_cmpeq_epi8(x, _mm_set1_epi8('-'))),
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('*')),
+                                  _mm_cmpeq_epi8(x, _mm_set1_epi8('/'))),
+                     _mm_cmpeq_epi8(x, _mm_set1_epi8('@'))));
+    const int good = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(lower, digit), marks));
+    if (good != 0xffff) {
+      return i + count_trailing_zeros(static_cast<std::uint64_t>(~good & 0xffff));
+    }
+  }
+#endif
+  while (i < n && has_class(p[i], cc_tracestate_key)) ++i;
+  return i;
+}
+
 }  // namespace detail
 BATON_END_NAMESPACE
 
