@@ -22,8 +22,8 @@ class alloc_scope {
       : state_(state), start_(allocation_count.load(std::memory_order_relaxed)) {}
   ~alloc_scope() {
     const auto n = allocation_count.load(std::memory_order_relaxed) - start_;
-    state_.counters["allocs/iter"] = benchmark::Counter(
-        static_cast<double>(n), benchmark::Counter::kAvgIterations);
+    state_.counters["allocs/iter"] =
+        benchmark::Counter(static_cast<double>(n), benchmark::Counter::kAvgIterations);
   }
   alloc_scope(const alloc_scope&) = delete;
   alloc_scope& operator=(const alloc_scope&) = delete;
@@ -39,10 +39,20 @@ void* operator new(std::size_t size) {
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
   throw std::bad_alloc();
 }
-void* operator new[](std::size_t size) { return ::operator new(size); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void* operator new[](std::size_t size) {
+  return ::operator new(size);
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  std::free(p);
+}
 
 #endif  // BATON_BENCH_ALLOC_COUNTER_HPP
