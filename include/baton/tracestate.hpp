@@ -45,10 +45,15 @@ struct tracestate_notes {
 
 namespace detail {
 
+/// The Level 2 rules other than the character set: 1-256 characters, a lowercase letter or
+/// digit first. (The parser scans the characters itself, so it calls this part alone.)
+inline errc check_tracestate_key_shape_level2(std::string_view key) noexcept {
+  if (key.empty() || !has_class(key[0], cc_lcalpha | cc_digit)) return errc::tracestate_invalid_key;
+  return key.size() > 256 ? errc::tracestate_key_too_long : errc::ok;
+}
+
 inline errc validate_tracestate_key_level2(std::string_view key) noexcept {
-  if (key.empty()) return errc::tracestate_invalid_key;
-  if (key.size() > 256) return errc::tracestate_key_too_long;
-  if (!has_class(key[0], cc_lcalpha | cc_digit)) return errc::tracestate_invalid_key;
+  if (const errc e = check_tracestate_key_shape_level2(key); e != errc::ok) return e;
   for (char c : key) {
     if (!has_class(c, cc_tracestate_key)) return errc::tracestate_invalid_key;
   }
@@ -351,13 +356,9 @@ inline void tracestate::parser::append(std::string_view value) {
       const bool no_equals = !key.empty() && (j == n || p[j] == ',');
       return fail(no_equals ? errc::tracestate_missing_equals : errc::tracestate_invalid_key, i);
     }
-    const errc key_error =
-        options_.grammar == tracestate_grammar::level2
-            ? (key.empty() || !detail::has_class(key[0], detail::cc_lcalpha | detail::cc_digit)
-                   ? errc::tracestate_invalid_key
-               : key.size() > max_key_size ? errc::tracestate_key_too_long
-                                           : errc::ok)
-            : detail::validate_tracestate_key_level1(key);
+    const errc key_error = options_.grammar == tracestate_grammar::level2
+                               ? detail::check_tracestate_key_shape_level2(key)
+                               : detail::validate_tracestate_key_level1(key);
     if (key_error != errc::ok) return fail(key_error, key_begin);
 
     const std::size_t value_begin = ++i;  // past '='

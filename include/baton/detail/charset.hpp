@@ -21,7 +21,6 @@ enum char_class : std::uint16_t {
   cc_tracestate_value = 1u << 4,  ///< 0x20-0x7E except ',' '=' (tracestate chr)
   cc_tchar = 1u << 5,             ///< RFC 7230 token character
   cc_baggage_octet = 1u << 6,     ///< %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E
-  cc_printable = 1u << 7,         ///< 0x20-0x7E
 };
 
 inline constexpr std::array<std::uint16_t, 256> char_classes = [] {
@@ -36,7 +35,6 @@ inline constexpr std::array<std::uint16_t, 256> char_classes = [] {
   for (int c = '0'; c <= '9'; ++c) add(c, cc_digit | cc_tracestate_key);
   for (char c : std::string_view("_-*/@")) add(c, cc_tracestate_key);
   for (int c = 0x20; c <= 0x7e; ++c) {
-    add(c, cc_printable);
     if (c != ',' && c != '=') add(c, cc_tracestate_value);
   }
   for (int c = 'A'; c <= 'Z'; ++c) add(c, cc_tchar);
