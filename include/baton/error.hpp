@@ -58,6 +58,24 @@ enum class errc : std::uint8_t {
   baggage_too_large = 70,                 ///< members past the byte limit were dropped
   baggage_key_filtered = 71,              ///< a member was dropped by the caller's key filter
   baggage_duplicate_key = 72,             ///< a later member repeats a key; the last value wins
+
+  // AWS X-Ray (96-111): propagation/xray.hpp.
+  // [xray-codes]
+
+  // B3 (112-127): propagation/b3.hpp.
+  // [b3-codes]
+
+  // Jaeger (128-143): propagation/jaeger.hpp.
+  // [jaeger-codes]
+
+  // Carriers, composite propagation, environment carriers (144-159).
+  // [propagation-codes]
+
+  // Snapshots and span records (160-191): snapshot.hpp, span_record.hpp.
+  // [snapshot-codes]
+
+  // Durable helpers, deterministic ids, virtual spans (192-223).
+  // [durable-codes]
 };
 
 /// The enumerator's name, e.g. "traceparent_invalid_length": stable, for logs and JSON.
@@ -127,6 +145,12 @@ constexpr std::string_view to_string(errc code) noexcept {
       return "baggage_key_filtered";
     case errc::baggage_duplicate_key:
       return "baggage_duplicate_key";
+      // [xray-names]
+      // [b3-names]
+      // [jaeger-names]
+      // [propagation-names]
+      // [snapshot-names]
+      // [durable-names]
   }
   return "unknown";
 }
@@ -198,6 +222,12 @@ constexpr std::string_view message(errc code) noexcept {
       return "baggage member dropped by the key filter";
     case errc::baggage_duplicate_key:
       return "baggage key repeated; the last value is kept";
+      // [xray-messages]
+      // [b3-messages]
+      // [jaeger-messages]
+      // [propagation-messages]
+      // [snapshot-messages]
+      // [durable-messages]
   }
   return "unknown error";
 }
