@@ -18,6 +18,7 @@
 // Carriers and propagators.
 #include "baton/carrier.hpp"
 #include "baton/propagation/baggage.hpp"
+#include "baton/propagation/extracted_context.hpp"
 #include "baton/propagation/trace_context.hpp"
 
 #endif  // BATON_BATON_HPP

@@ -7,11 +7,13 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "baton/carrier.hpp"
 #include "baton/detail/charset.hpp"
 #include "baton/detail/config.hpp"
 #include "baton/error.hpp"
+#include "baton/propagation/extracted_context.hpp"
 #include "baton/span_context.hpp"
 #include "baton/traceparent.hpp"
 #include "baton/tracestate.hpp"
@@ -45,6 +47,7 @@ struct trace_context_options {
 
 /// W3C Trace Context (Level 1 and 2) over any carrier (see carrier.hpp).
 struct trace_context_propagator {
+  static constexpr propagation_format format = propagation_format::w3c;
   static constexpr std::string_view traceparent_field = "traceparent";
   static constexpr std::string_view tracestate_field = "tracestate";
   /// The fields inject() writes, lowercase as HTTP/2 and gRPC require.
@@ -106,6 +109,32 @@ struct trace_context_propagator {
       out.context = span_context::from_traceparent(tp, std::move(*state));
     }
     return out;
+  }
+
+  /// extract() in the shape every format shares (see extracted_context.hpp): full when the
+  /// traceparent is valid (with its tracestate), none otherwise. The sampled bit maps to
+  /// sampled / not_sampled: W3C has no deferred decision.
+  template <class Carrier>
+  static extracted_context extract_context(const Carrier& carrier,
+                                           const trace_context_options& options = {}) {
+    trace_context_extraction in = extract(carrier, options);
+    extracted_context out;
+    out.format = format;
+    out.found = in.traceparent_found;
+    out.error = in.traceparent_error;
+    if (in.valid()) {
+      out.kind = context_kind::full;
+      out.extras.sampling =
+          in.context.flags.sampled() ? sampling_decision::sampled : sampling_decision::not_sampled;
+      out.context = std::move(in.context);
+    }
+    return out;
+  }
+
+  /// inject() with the shared signature; W3C has no format extras to re-emit.
+  template <class Carrier>
+  static bool inject(const span_context& context, Carrier& carrier, const format_extras&) {
+    return inject(context, carrier);
   }
 
   /// Writes traceparent (version 00) and, when not empty, tracestate; a tracestate field left
