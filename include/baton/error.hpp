@@ -69,6 +69,12 @@ enum class errc : std::uint8_t {
   // [jaeger-codes]
 
   // Carriers, composite propagation, environment carriers (144-159).
+  propagation_conflicting_values = 144,  ///< a singleton field repeats with different values
+  propagation_unknown_propagator = 145,  ///< a propagator name in a list is not known; ignored
+  propagation_restarted = 146,  ///< the trust policy started a new trace (incoming kept as a link)
+  propagation_ignored = 147,    ///< the trust policy ignored the incoming context
+  environment_invalid_name = 148,    ///< an environment entry has no '=' or an invalid name
+  environment_value_rejected = 149,  ///< an environment value has a control character
   // [propagation-codes]
 
   // Snapshots and span records (160-191): snapshot.hpp, span_record.hpp.
@@ -148,6 +154,18 @@ constexpr std::string_view to_string(errc code) noexcept {
       // [xray-names]
       // [b3-names]
       // [jaeger-names]
+    case errc::propagation_conflicting_values:
+      return "propagation_conflicting_values";
+    case errc::propagation_unknown_propagator:
+      return "propagation_unknown_propagator";
+    case errc::propagation_restarted:
+      return "propagation_restarted";
+    case errc::propagation_ignored:
+      return "propagation_ignored";
+    case errc::environment_invalid_name:
+      return "environment_invalid_name";
+    case errc::environment_value_rejected:
+      return "environment_value_rejected";
       // [propagation-names]
       // [snapshot-names]
       // [durable-names]
@@ -225,6 +243,18 @@ constexpr std::string_view message(errc code) noexcept {
       // [xray-messages]
       // [b3-messages]
       // [jaeger-messages]
+    case errc::propagation_conflicting_values:
+      return "a singleton field repeats with different values";
+    case errc::propagation_unknown_propagator:
+      return "unknown propagator name; ignored";
+    case errc::propagation_restarted:
+      return "incoming context not continued by policy; a new trace links to it";
+    case errc::propagation_ignored:
+      return "incoming context ignored by policy";
+    case errc::environment_invalid_name:
+      return "environment entry has no '=' or an invalid name";
+    case errc::environment_value_rejected:
+      return "environment value has a control character";
       // [propagation-messages]
       // [snapshot-messages]
       // [durable-messages]
