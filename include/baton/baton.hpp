@@ -17,6 +17,7 @@
 
 // Carriers and propagators.
 #include "baton/carrier.hpp"
+#include "baton/env_carrier.hpp"
 #include "baton/propagation/baggage.hpp"
 #include "baton/propagation/extracted_context.hpp"
 #include "baton/propagation/trace_context.hpp"
