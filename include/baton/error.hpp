@@ -78,6 +78,29 @@ enum class errc : std::uint8_t {
   // [propagation-codes]
 
   // Snapshots and span records (160-191): snapshot.hpp, span_record.hpp.
+  snapshot_truncated = 160,   ///< input ends before the encoded length
+  snapshot_bad_magic = 161,   ///< not a baton snapshot (magic, token prefix or kind byte)
+  snapshot_wrong_kind = 162,  ///< a baton snapshot of another kind (context vs span record)
+  snapshot_unsupported_version = 163,  ///< format version newer than this decoder reads
+  snapshot_bad_checksum = 164,         ///< CRC-32C mismatch: corrupted or altered bytes
+  snapshot_invalid_base64 = 165,       ///< token text is not unpadded base64url
+  snapshot_trailing_bytes = 166,       ///< bytes after the checksum
+  snapshot_too_large = 167,            ///< input or a field is over its limit
+  snapshot_invalid_field = 168,        ///< a field is malformed or not in canonical form
+  snapshot_missing_field = 169,        ///< a required field is absent
+  snapshot_unknown_field = 170,        ///< an unknown field that must be understood
+  snapshot_duplicate_field = 171,      ///< a field repeated or out of order
+  snapshot_zero_trace_id = 172,        ///< trace id is all zeros
+  snapshot_zero_span_id = 173,         ///< a span id is all zeros
+  snapshot_invalid_tracestate = 174,   ///< tracestate text is invalid or not canonical
+  snapshot_invalid_baggage = 175,      ///< baggage text is invalid or not canonical
+  snapshot_missing_traceparent = 176,  ///< text map has no traceparent
+  span_record_closed = 180,            ///< the span record is already closed
+  span_record_end_before_start = 181,  ///< end time is before the start time
+  span_record_zero_end_time = 182,     ///< end time 0 (which means open)
+  span_record_invalid_parent = 183,    ///< parent context is not valid
+  span_record_zero_id = 184,           ///< span id or trace id is all zeros
+  span_record_not_child = 185,         ///< the record is not a child of this span
   // [snapshot-codes]
 
   // Durable helpers, deterministic ids, virtual spans (192-223).
@@ -167,6 +190,52 @@ constexpr std::string_view to_string(errc code) noexcept {
     case errc::environment_value_rejected:
       return "environment_value_rejected";
       // [propagation-names]
+    case errc::snapshot_truncated:
+      return "snapshot_truncated";
+    case errc::snapshot_bad_magic:
+      return "snapshot_bad_magic";
+    case errc::snapshot_wrong_kind:
+      return "snapshot_wrong_kind";
+    case errc::snapshot_unsupported_version:
+      return "snapshot_unsupported_version";
+    case errc::snapshot_bad_checksum:
+      return "snapshot_bad_checksum";
+    case errc::snapshot_invalid_base64:
+      return "snapshot_invalid_base64";
+    case errc::snapshot_trailing_bytes:
+      return "snapshot_trailing_bytes";
+    case errc::snapshot_too_large:
+      return "snapshot_too_large";
+    case errc::snapshot_invalid_field:
+      return "snapshot_invalid_field";
+    case errc::snapshot_missing_field:
+      return "snapshot_missing_field";
+    case errc::snapshot_unknown_field:
+      return "snapshot_unknown_field";
+    case errc::snapshot_duplicate_field:
+      return "snapshot_duplicate_field";
+    case errc::snapshot_zero_trace_id:
+      return "snapshot_zero_trace_id";
+    case errc::snapshot_zero_span_id:
+      return "snapshot_zero_span_id";
+    case errc::snapshot_invalid_tracestate:
+      return "snapshot_invalid_tracestate";
+    case errc::snapshot_invalid_baggage:
+      return "snapshot_invalid_baggage";
+    case errc::snapshot_missing_traceparent:
+      return "snapshot_missing_traceparent";
+    case errc::span_record_closed:
+      return "span_record_closed";
+    case errc::span_record_end_before_start:
+      return "span_record_end_before_start";
+    case errc::span_record_zero_end_time:
+      return "span_record_zero_end_time";
+    case errc::span_record_invalid_parent:
+      return "span_record_invalid_parent";
+    case errc::span_record_zero_id:
+      return "span_record_zero_id";
+    case errc::span_record_not_child:
+      return "span_record_not_child";
       // [snapshot-names]
       // [durable-names]
   }
@@ -256,6 +325,52 @@ constexpr std::string_view message(errc code) noexcept {
     case errc::environment_value_rejected:
       return "environment value has a control character";
       // [propagation-messages]
+    case errc::snapshot_truncated:
+      return "snapshot input is truncated";
+    case errc::snapshot_bad_magic:
+      return "input is not a baton snapshot (bad magic or prefix)";
+    case errc::snapshot_wrong_kind:
+      return "snapshot is of another kind (context snapshot vs span record)";
+    case errc::snapshot_unsupported_version:
+      return "snapshot format version is newer than this decoder supports";
+    case errc::snapshot_bad_checksum:
+      return "snapshot checksum does not match (corrupted or altered)";
+    case errc::snapshot_invalid_base64:
+      return "snapshot token is not valid unpadded base64url";
+    case errc::snapshot_trailing_bytes:
+      return "snapshot has bytes after its end";
+    case errc::snapshot_too_large:
+      return "snapshot or one of its fields is over the size limit";
+    case errc::snapshot_invalid_field:
+      return "snapshot field is malformed or not canonical";
+    case errc::snapshot_missing_field:
+      return "snapshot lacks a required field";
+    case errc::snapshot_unknown_field:
+      return "snapshot has an unknown field that must be understood";
+    case errc::snapshot_duplicate_field:
+      return "snapshot field is repeated or out of order";
+    case errc::snapshot_zero_trace_id:
+      return "snapshot trace id is all zeros";
+    case errc::snapshot_zero_span_id:
+      return "snapshot span id is all zeros";
+    case errc::snapshot_invalid_tracestate:
+      return "snapshot tracestate is invalid or not canonical";
+    case errc::snapshot_invalid_baggage:
+      return "snapshot baggage is invalid or not canonical";
+    case errc::snapshot_missing_traceparent:
+      return "text map has no traceparent";
+    case errc::span_record_closed:
+      return "span record is already closed";
+    case errc::span_record_end_before_start:
+      return "span end time is before its start time";
+    case errc::span_record_zero_end_time:
+      return "span end time is zero, which means open";
+    case errc::span_record_invalid_parent:
+      return "span parent context is not valid";
+    case errc::span_record_zero_id:
+      return "span id or trace id is all zeros";
+    case errc::span_record_not_child:
+      return "record is not a child of this span";
       // [snapshot-messages]
       // [durable-messages]
   }
