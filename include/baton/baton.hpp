@@ -19,6 +19,7 @@
 #include "baton/carrier.hpp"
 #include "baton/env_carrier.hpp"
 #include "baton/propagation/baggage.hpp"
+#include "baton/propagation/composite.hpp"
 #include "baton/propagation/extracted_context.hpp"
 #include "baton/propagation/trace_context.hpp"
 

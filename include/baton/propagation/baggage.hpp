@@ -26,6 +26,27 @@ struct baggage_propagator {
   static constexpr std::string_view field = "baggage";
   /// The fields inject() writes, lowercase.
   static constexpr std::array<std::string_view, 1> fields{field};
+  /// Fields read but not written: none.
+  static constexpr std::array<std::string_view, 0> cleared_fields{};
+
+  /// Feeds every `baggage` field to `parser` (so a composite can merge several formats'
+  /// baggage under one budget); returns whether there was one.
+  template <class Carrier>
+  static bool extract_baggage(const Carrier& carrier, baggage::parser& parser) {
+    bool found = false;
+    carrier_for_each(carrier, field, [&](std::string_view value) {
+      found = true;
+      parser.append(value);
+    });
+    return found;
+  }
+
+  /// inject() under the name composites use for baggage formats.
+  template <class Carrier>
+  static bool inject_baggage(const baggage& entries, Carrier& carrier,
+                             const baggage_limits& limits = {}, baggage_report* report = nullptr) {
+    return inject(entries, carrier, limits, report);
+  }
 
   /// Reads every `baggage` field, in order, as one list. Invalid members are dropped and the
   /// rest kept; options.limits (64 members and 8192 bytes by default) apply to all fields

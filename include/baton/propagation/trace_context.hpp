@@ -52,6 +52,8 @@ struct trace_context_propagator {
   static constexpr std::string_view tracestate_field = "tracestate";
   /// The fields inject() writes, lowercase as HTTP/2 and gRPC require.
   static constexpr std::array<std::string_view, 2> fields{traceparent_field, tracestate_field};
+  /// Fields read but not written: none.
+  static constexpr std::array<std::string_view, 0> cleared_fields{};
 
   /// Reads traceparent and tracestate. Several traceparent fields are accepted only when they
   /// are all the same value (after OWS trimming); different values make the traceparent invalid.
