@@ -11,6 +11,7 @@
 #include "baton/error.hpp"
 #include "baton/ids.hpp"
 #include "baton/span_context.hpp"
+#include "baton/span_record.hpp"
 #include "baton/trace_flags.hpp"
 #include "baton/traceparent.hpp"
 #include "baton/tracestate.hpp"
