@@ -63,9 +63,30 @@ enum class errc : std::uint8_t {
   // [xray-codes]
 
   // B3 (112-127): propagation/b3.hpp.
+  b3_empty = 112,             ///< the b3 value is empty
+  b3_too_long = 113,          ///< longer than 68 characters (b3_single_max_size)
+  b3_invalid_trace_id = 114,  ///< trace id is not 16 or 32 lowercase hex digits
+  b3_zero_trace_id = 115,     ///< trace id is all zeros
+  b3_invalid_span_id = 116,   ///< span id is not 16 lowercase hex digits
+  b3_zero_span_id = 117,      ///< span id is all zeros
+  b3_invalid_sampling = 118,  ///< sampling state is not 0, 1 or d (x-b3-sampled: 0, 1, true, false)
+  b3_invalid_parent_span_id = 119,  ///< parent span id is not 16 lowercase hex digits
+  b3_missing_span_id = 120,         ///< a trace id without a span id
+  b3_missing_trace_id = 121,        ///< x-b3-spanid or x-b3-parentspanid without x-b3-traceid
+  b3_too_many_fields = 122,         ///< something follows the parent span id
   // [b3-codes]
 
   // Jaeger (128-143): propagation/jaeger.hpp.
+  jaeger_empty = 128,                   ///< the uber-trace-id value is empty
+  jaeger_too_long = 129,                ///< longer than uber_trace_id_max_size
+  jaeger_invalid_trace_id = 130,        ///< trace id is not 1-32 hex digits
+  jaeger_zero_trace_id = 131,           ///< trace id is zero
+  jaeger_invalid_span_id = 132,         ///< span id is not 1-16 hex digits
+  jaeger_zero_span_id = 133,            ///< span id is zero
+  jaeger_invalid_parent_span_id = 134,  ///< parent span id is not 1-16 hex digits
+  jaeger_invalid_flags = 135,           ///< flags are not 1 or 2 hex digits
+  jaeger_missing_fields = 136,          ///< fewer than four ':'-separated fields
+  jaeger_too_many_fields = 137,         ///< a separator follows the flags
   // [jaeger-codes]
 
   // Carriers, composite propagation, environment carriers (144-159).
@@ -175,7 +196,49 @@ constexpr std::string_view to_string(errc code) noexcept {
     case errc::baggage_duplicate_key:
       return "baggage_duplicate_key";
       // [xray-names]
+    case errc::b3_empty:
+      return "b3_empty";
+    case errc::b3_too_long:
+      return "b3_too_long";
+    case errc::b3_invalid_trace_id:
+      return "b3_invalid_trace_id";
+    case errc::b3_zero_trace_id:
+      return "b3_zero_trace_id";
+    case errc::b3_invalid_span_id:
+      return "b3_invalid_span_id";
+    case errc::b3_zero_span_id:
+      return "b3_zero_span_id";
+    case errc::b3_invalid_sampling:
+      return "b3_invalid_sampling";
+    case errc::b3_invalid_parent_span_id:
+      return "b3_invalid_parent_span_id";
+    case errc::b3_missing_span_id:
+      return "b3_missing_span_id";
+    case errc::b3_missing_trace_id:
+      return "b3_missing_trace_id";
+    case errc::b3_too_many_fields:
+      return "b3_too_many_fields";
       // [b3-names]
+    case errc::jaeger_empty:
+      return "jaeger_empty";
+    case errc::jaeger_too_long:
+      return "jaeger_too_long";
+    case errc::jaeger_invalid_trace_id:
+      return "jaeger_invalid_trace_id";
+    case errc::jaeger_zero_trace_id:
+      return "jaeger_zero_trace_id";
+    case errc::jaeger_invalid_span_id:
+      return "jaeger_invalid_span_id";
+    case errc::jaeger_zero_span_id:
+      return "jaeger_zero_span_id";
+    case errc::jaeger_invalid_parent_span_id:
+      return "jaeger_invalid_parent_span_id";
+    case errc::jaeger_invalid_flags:
+      return "jaeger_invalid_flags";
+    case errc::jaeger_missing_fields:
+      return "jaeger_missing_fields";
+    case errc::jaeger_too_many_fields:
+      return "jaeger_too_many_fields";
       // [jaeger-names]
     case errc::propagation_conflicting_values:
       return "propagation_conflicting_values";
@@ -310,7 +373,49 @@ constexpr std::string_view message(errc code) noexcept {
     case errc::baggage_duplicate_key:
       return "baggage key repeated; the last value is kept";
       // [xray-messages]
+    case errc::b3_empty:
+      return "b3 value is empty";
+    case errc::b3_too_long:
+      return "b3 value is longer than 68 characters";
+    case errc::b3_invalid_trace_id:
+      return "B3 trace id is not 16 or 32 lowercase hex digits";
+    case errc::b3_zero_trace_id:
+      return "B3 trace id is all zeros";
+    case errc::b3_invalid_span_id:
+      return "B3 span id is not 16 lowercase hex digits";
+    case errc::b3_zero_span_id:
+      return "B3 span id is all zeros";
+    case errc::b3_invalid_sampling:
+      return "B3 sampling state is not 0, 1 or d (x-b3-sampled: 0, 1, true or false)";
+    case errc::b3_invalid_parent_span_id:
+      return "B3 parent span id is not 16 lowercase hex digits";
+    case errc::b3_missing_span_id:
+      return "B3 trace id without a span id";
+    case errc::b3_missing_trace_id:
+      return "B3 span id without a trace id";
+    case errc::b3_too_many_fields:
+      return "B3 value has a field after the parent span id";
       // [b3-messages]
+    case errc::jaeger_empty:
+      return "uber-trace-id value is empty";
+    case errc::jaeger_too_long:
+      return "uber-trace-id value is too long";
+    case errc::jaeger_invalid_trace_id:
+      return "Jaeger trace id is not 1 to 32 hex digits";
+    case errc::jaeger_zero_trace_id:
+      return "Jaeger trace id is zero";
+    case errc::jaeger_invalid_span_id:
+      return "Jaeger span id is not 1 to 16 hex digits";
+    case errc::jaeger_zero_span_id:
+      return "Jaeger span id is zero";
+    case errc::jaeger_invalid_parent_span_id:
+      return "Jaeger parent span id is not 1 to 16 hex digits";
+    case errc::jaeger_invalid_flags:
+      return "Jaeger flags are not 1 or 2 hex digits";
+    case errc::jaeger_missing_fields:
+      return "uber-trace-id has fewer than four fields";
+    case errc::jaeger_too_many_fields:
+      return "uber-trace-id has more than four fields";
       // [jaeger-messages]
     case errc::propagation_conflicting_values:
       return "a singleton field repeats with different values";
