@@ -60,6 +60,17 @@ enum class errc : std::uint8_t {
   baggage_duplicate_key = 72,             ///< a later member repeats a key; the last value wins
 
   // AWS X-Ray (96-111): propagation/xray.hpp.
+  xray_missing_root = 96,              ///< no Root field
+  xray_invalid_root = 97,              ///< Root is not 1-{8 hex}-{24 hex} (lowercase)
+  xray_unsupported_root_version = 98,  ///< Root version is not 1
+  xray_zero_trace_id = 99,             ///< Root trace id is all zeros
+  xray_invalid_parent = 100,           ///< Parent is not 16 lowercase hex digits
+  xray_zero_parent_id = 101,           ///< Parent is all zeros
+  xray_invalid_sampled = 102,          ///< Sampled is not 1, 0 or ?
+  xray_malformed_field = 103,          ///< a field is not key=value with a token key
+  xray_invalid_character = 104,        ///< a control or non-ASCII byte (HTAB only around fields)
+  xray_duplicate_field = 105,          ///< Root, Parent or Sampled repeats with another value
+  xray_too_long = 106,                 ///< longer than xray_max_input_size (1024)
   // [xray-codes]
 
   // B3 (112-127): propagation/b3.hpp.
@@ -195,6 +206,28 @@ constexpr std::string_view to_string(errc code) noexcept {
       return "baggage_key_filtered";
     case errc::baggage_duplicate_key:
       return "baggage_duplicate_key";
+    case errc::xray_missing_root:
+      return "xray_missing_root";
+    case errc::xray_invalid_root:
+      return "xray_invalid_root";
+    case errc::xray_unsupported_root_version:
+      return "xray_unsupported_root_version";
+    case errc::xray_zero_trace_id:
+      return "xray_zero_trace_id";
+    case errc::xray_invalid_parent:
+      return "xray_invalid_parent";
+    case errc::xray_zero_parent_id:
+      return "xray_zero_parent_id";
+    case errc::xray_invalid_sampled:
+      return "xray_invalid_sampled";
+    case errc::xray_malformed_field:
+      return "xray_malformed_field";
+    case errc::xray_invalid_character:
+      return "xray_invalid_character";
+    case errc::xray_duplicate_field:
+      return "xray_duplicate_field";
+    case errc::xray_too_long:
+      return "xray_too_long";
       // [xray-names]
     case errc::b3_empty:
       return "b3_empty";
@@ -372,6 +405,28 @@ constexpr std::string_view message(errc code) noexcept {
       return "baggage member dropped by the key filter";
     case errc::baggage_duplicate_key:
       return "baggage key repeated; the last value is kept";
+    case errc::xray_missing_root:
+      return "X-Ray header has no Root field";
+    case errc::xray_invalid_root:
+      return "X-Ray Root is not 1-{8 hex}-{24 hex}";
+    case errc::xray_unsupported_root_version:
+      return "X-Ray Root version is not 1";
+    case errc::xray_zero_trace_id:
+      return "X-Ray Root trace id is all zeros";
+    case errc::xray_invalid_parent:
+      return "X-Ray Parent is not 16 lowercase hex digits";
+    case errc::xray_zero_parent_id:
+      return "X-Ray Parent is all zeros";
+    case errc::xray_invalid_sampled:
+      return "X-Ray Sampled is not 1, 0 or ?";
+    case errc::xray_malformed_field:
+      return "X-Ray field is not key=value with a token key";
+    case errc::xray_invalid_character:
+      return "X-Ray header has a control or non-ASCII character";
+    case errc::xray_duplicate_field:
+      return "X-Ray Root, Parent or Sampled repeats with a different value";
+    case errc::xray_too_long:
+      return "X-Ray header is longer than 1024 characters";
       // [xray-messages]
     case errc::b3_empty:
       return "b3 value is empty";
