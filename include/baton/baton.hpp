@@ -23,5 +23,6 @@
 #include "baton/propagation/composite.hpp"
 #include "baton/propagation/extracted_context.hpp"
 #include "baton/propagation/trace_context.hpp"
+#include "baton/propagation/xray.hpp"
 
 #endif  // BATON_BATON_HPP
