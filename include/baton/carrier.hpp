@@ -216,7 +216,9 @@ struct carrier_reader<C, read_access::pairs> {
   template <class F>
   static void for_each(const C& carrier, std::string_view name, F&& visit) {
     if constexpr (has_equal_range<C>::value) {
-      if (comparator_ignores_case<C>()) {
+      // For a few dozen fields, a scan that compares lengths first beats equal_range (whose
+      // case-insensitive comparisons call tolower per character); past that, the log wins.
+      if (carrier.size() > 32 && comparator_ignores_case<C>()) {
         const auto range = carrier.equal_range(typename C::key_type(name));
         for (auto it = range.first; it != range.second; ++it) visit(std::string_view(it->second));
         return;
@@ -224,7 +226,8 @@ struct carrier_reader<C, read_access::pairs> {
     }
     for (const auto& entry : carrier) {
       const std::string_view key(entry.first);
-      if (key.size() == name.size() && iequals_ascii(key, name)) {
+      // Lowercase names are the common case: an exact compare first is cheaper.
+      if (key.size() == name.size() && (key == name || iequals_ascii(key, name))) {
         visit(std::string_view(entry.second));
       }
     }
@@ -250,11 +253,36 @@ struct carrier_writer<C, write_access::member_set> {
 template <class C>
 struct carrier_writer<C, write_access::pairs> {
   static void set(C& carrier, std::string_view name, std::string_view value) {
-    erase(carrier, name);
+    // A field already spelled exactly `name` gets its value replaced in place (a reused
+    // carrier then costs no node or string allocation); every other spelling is removed.
+    bool replaced = false;
+    for (auto it = carrier.begin(); it != carrier.end();) {
+      const std::string_view key(it->first);
+      if (key.size() == name.size() && iequals_ascii(key, name)) {
+        if (!replaced && key == name) {
+          assign_text(it->second, value);
+          replaced = true;
+          ++it;
+        } else {
+          it = carrier.erase(it);
+        }
+      } else {
+        ++it;
+      }
+    }
+    if (replaced) return;
     if constexpr (has_key_type<C>::value) {
       carrier.emplace(typename C::key_type(name), typename C::mapped_type(value));
     } else {
       carrier.emplace_back(name, value);
+    }
+  }
+  template <class Text>
+  static void assign_text(Text& text, std::string_view value) {
+    if constexpr (std::is_same_v<Text, std::string>) {
+      text.assign(value.data(), value.size());
+    } else {
+      text = Text(value);
     }
   }
   static void erase(C& carrier, std::string_view name) {

@@ -130,7 +130,36 @@ class tracestate {
 
   class parser;
 
-  tracestate() = default;
+  tracestate() noexcept {}
+  // Only the first count_ offsets are meaningful, so only they are copied (and nothing is
+  // zeroed on construction: an empty tracestate in every extracted context stays cheap). A
+  // moved-from tracestate is empty.
+  tracestate(const tracestate& other) : data_(other.data_), count_(other.count_) {
+    copy_starts(other);
+  }
+  tracestate(tracestate&& other) noexcept : data_(std::move(other.data_)), count_(other.count_) {
+    copy_starts(other);
+    other.data_.clear();
+    other.count_ = 0;
+  }
+  tracestate& operator=(const tracestate& other) {
+    if (this != &other) {
+      data_ = other.data_;
+      count_ = other.count_;
+      copy_starts(other);
+    }
+    return *this;
+  }
+  tracestate& operator=(tracestate&& other) noexcept {
+    if (this != &other) {
+      data_ = std::move(other.data_);
+      count_ = other.count_;
+      copy_starts(other);
+      other.data_.clear();
+      other.count_ = 0;
+    }
+    return *this;
+  }
 
   /// Parses one tracestate header value. Empty members and OWS around ',' are accepted (and never
   /// written back); trailing OWS of a value is dropped, leading spaces are kept. Any invalid
@@ -250,8 +279,12 @@ class tracestate {
   // Canonical text; member i starts at start_[i] and ends before the next ',' (or the end).
   // 32 members of 256+1+256 characters plus commas fit in 16 bits.
   std::string data_;
-  std::array<std::uint16_t, max_members> start_{};
   std::uint8_t count_ = 0;
+  std::array<std::uint16_t, max_members> start_;  // entries [0, count_) are set
+
+  void copy_starts(const tracestate& other) noexcept {
+    for (std::size_t i = 0; i < count_; ++i) start_[i] = other.start_[i];
+  }
 };
 
 /// Parses tracestate from several header values in order, as if joined with ',' (RFC 9110

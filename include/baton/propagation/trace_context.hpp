@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -92,23 +93,30 @@ struct trace_context_propagator {
       }
     }
 
-    tracestate::parser state_parser(tracestate_options{options.grammar});
+    // The parser (about 1 KiB of state) is made only when there is a tracestate to parse.
+    std::optional<tracestate::parser> state_parser;
     carrier_for_each(carrier, tracestate_field, [&](std::string_view value) {
       out.tracestate_found = true;
-      if (traceparent_ok) state_parser.append(value);
+      if (!traceparent_ok) return;
+      if (!state_parser) state_parser.emplace(tracestate_options{options.grammar});
+      state_parser->append(value);
     });
 
     if (!traceparent_ok) {
       if (out.tracestate_found) out.tracestate_error = error{errc::tracestate_ignored, 0};
       return out;
     }
-    result<tracestate> state = std::move(state_parser).finish();
+    out.context.trace_id = tp.trace_id;
+    out.context.span_id = tp.parent_id;
+    out.context.flags = tp.flags;
+    out.context.remote = true;
+    if (!state_parser) return out;
+    result<tracestate> state = std::move(*state_parser).finish();
     if (!state) {
       out.tracestate_error = state.error();  // dropped whole: no notes about kept members
-      out.context = span_context::from_traceparent(tp);
     } else {
-      out.tracestate_notes = state_parser.notes();
-      out.context = span_context::from_traceparent(tp, std::move(*state));
+      out.tracestate_notes = state_parser->notes();
+      out.context.tracestate = std::move(*state);
     }
     return out;
   }
