@@ -8,6 +8,7 @@
 // Values and codecs.
 #include "baton/baggage.hpp"
 #include "baton/baggage_view.hpp"
+#include "baton/derive.hpp"
 #include "baton/error.hpp"
 #include "baton/ids.hpp"
 #include "baton/span_context.hpp"
