@@ -110,6 +110,17 @@ inline void merge_extracted(propagation_extraction& out, extracted_context&& e) 
   }
 }
 
+// Whether a baggage source's extract_baggage() result says it found its fields: a bool, or a
+// report with a count of `fields`.
+template <class R>
+bool baggage_source_found(const R& r) {
+  if constexpr (std::is_convertible_v<const R&, bool>) {
+    return static_cast<bool>(r);
+  } else {
+    return r.fields != 0;
+  }
+}
+
 // Applies the trust policy to a finished extraction.
 inline void apply_trust(propagation_extraction& out, trust_policy policy) {
   if (policy == trust_policy::continue_trace || out.context.kind == context_kind::none) return;
@@ -223,7 +234,7 @@ struct composite_propagator {
         P::extract_baggage(carrier, parser);
         return false;
       } else {
-        return static_cast<bool>(P::extract_baggage(carrier, parser));
+        return detail::baggage_source_found(P::extract_baggage(carrier, parser));
       }
     } else {
       return false;
@@ -240,7 +251,13 @@ struct composite_propagator {
   static void inject_baggage_one(const baggage& entries, Carrier& carrier,
                                  const baggage_limits& limits) {
     if constexpr (detail::is_baggage_source<P>::value) {
-      P::inject_baggage(entries, carrier, limits);
+      if constexpr (std::is_invocable_v<decltype(&P::template inject_baggage<Carrier>),
+                                        const baggage&, Carrier&, const baggage_limits&,
+                                        baggage_report*>) {
+        P::inject_baggage(entries, carrier, limits, nullptr);
+      } else {
+        P::inject_baggage(entries, carrier);
+      }
     }
   }
 };
