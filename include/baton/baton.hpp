@@ -29,4 +29,8 @@
 #include "baton/propagation/trace_context.hpp"
 #include "baton/propagation/xray.hpp"
 
+// Snapshots: durable steps store and restore contexts and span records.
+#include "baton/snapshot.hpp"
+#include "baton/span_record_codec.hpp"
+
 #endif  // BATON_BATON_HPP
