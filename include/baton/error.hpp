@@ -136,6 +136,9 @@ enum class errc : std::uint8_t {
   // [snapshot-codes]
 
   // Durable helpers, deterministic ids, virtual spans (192-223).
+  otlp_open_span = 192,     ///< an open span record (end time 0) cannot be encoded as OTLP
+  otlp_zero_id = 193,       ///< a span record or one of its links has an all-zero id
+  otlp_write_failed = 194,  ///< the sink's writer reported that a write failed
   // [durable-codes]
 };
 
@@ -333,6 +336,12 @@ constexpr std::string_view to_string(errc code) noexcept {
     case errc::span_record_not_child:
       return "span_record_not_child";
       // [snapshot-names]
+    case errc::otlp_open_span:
+      return "otlp_open_span";
+    case errc::otlp_zero_id:
+      return "otlp_zero_id";
+    case errc::otlp_write_failed:
+      return "otlp_write_failed";
       // [durable-names]
   }
   return "unknown";
@@ -532,6 +541,12 @@ constexpr std::string_view message(errc code) noexcept {
     case errc::span_record_not_child:
       return "record is not a child of this span";
       // [snapshot-messages]
+    case errc::otlp_open_span:
+      return "span record is still open; only closed records are encoded";
+    case errc::otlp_zero_id:
+      return "span record or link has an all-zero trace id or span id";
+    case errc::otlp_write_failed:
+      return "writing the encoded spans failed";
       // [durable-messages]
   }
   return "unknown error";
