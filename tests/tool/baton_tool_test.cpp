@@ -227,7 +227,7 @@ TEST(Tool, HelpAndUsageErrors) {
   auto r = run("--help", "");
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.out.rfind("usage: baton <command>", 0), 0u);
-  for (const char* cmd : {"inspect", "inject", "new"}) {
+  for (const char* cmd : {"inspect", "inject", "new", "env"}) {
     r = run(std::string(cmd) + " --help", "");
     EXPECT_EQ(r.status, 0) << cmd;
     EXPECT_EQ(r.out.rfind(std::string("usage: baton ") + cmd, 0), 0u) << cmd;
@@ -241,6 +241,132 @@ TEST(Tool, HelpAndUsageErrors) {
   r = run("--version", "");
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.out.rfind("baton 0.", 0), 0u);
+}
+
+// ---- --from / --to / env (issue 4)
+
+constexpr const char* xray_lineage =
+    "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1;"
+    "Lineage=a87bd80c:1|68fd508a:5";
+
+TEST(Tool, InspectFromXrayMapsToW3CAndKeepsLineage) {
+  const auto r = run("inspect --from xray,w3c", std::string("X-Amzn-Trace-Id: ") + xray_lineage +
+                                                    "\ntraceparent: " + tp + "\n");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(
+      r.out,
+      "{\"traceparent\":{\"version\":\"00\",\"trace_id\":\"5759e988bd862e3fe1be46a994272793\","
+      "\"span_id\":\"53995c3f42cd8ad8\",\"flags\":\"01\",\"sampled\":true,\"random\":false},"
+      "\"tracestate\":[],\"baggage\":[],\"errors\":[],\"source\":\"xray\",\"kind\":\"full\","
+      "\"sampling\":\"sampled\",\"extras\":{\"trace_id\":\"5759e988bd862e3fe1be46a994272793\","
+      "\"trace_id_64\":false,\"debug\":false,\"parent_span_id\":null,\"xray_fields\":"
+      "\"Lineage=a87bd80c:1|68fd508a:5\",\"lineage\":\"a87bd80c:1|68fd508a:5\"},\"links\":[{"
+      "\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\",\"span_id\":\"00f067aa0ba902b7\","
+      "\"sampled\":true}]}\n");
+}
+
+TEST(Tool, InspectFromW3CFirstKeepsTracestateAndLinksXray) {
+  const auto r = run("inspect --from w3c,xray",
+                     std::string("traceparent: ") + tp +
+                         "\ntracestate: a=1\nx-amzn-trace-id: " + xray_lineage + "\n");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("\"tracestate\":[{\"key\":\"a\",\"value\":\"1\"}]"), std::string::npos);
+  EXPECT_NE(r.out.find("\"source\":\"w3c\""), std::string::npos);
+  EXPECT_NE(r.out.find("\"links\":[{\"trace_id\":\"5759e988bd862e3fe1be46a994272793\""),
+            std::string::npos);
+}
+
+TEST(Tool, InspectPartialContexts) {
+  auto r =
+      run("inspect --from xray", "x-amzn-trace-id: Root=1-67891233-abcdef012345678912345678\n");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(
+      r.out,
+      "{\"traceparent\":null,\"tracestate\":[],\"baggage\":[],\"errors\":[],\"source\":"
+      "\"xray\",\"kind\":\"trace_id_only\",\"sampling\":\"deferred\",\"extras\":{\"trace_id\":"
+      "\"67891233abcdef012345678912345678\",\"trace_id_64\":false,\"debug\":false,"
+      "\"parent_span_id\":null,\"xray_fields\":null,\"lineage\":null},\"links\":[]}\n");
+  r = run("inspect --from b3", "b3: d\n");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.out.find("\"kind\":\"sampling_only\",\"sampling\":\"debug\""), std::string::npos);
+}
+
+TEST(Tool, InspectB3DebugAnd64BitIds) {
+  const auto r =
+      run("inspect --from b3", "b3: 80f198ee56343ba8-e457b5a2e4d86bd1-d-05e3ac9a4f6e3b90\n");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(
+      r.out,
+      "{\"traceparent\":{\"version\":\"00\",\"trace_id\":\"000000000000000080f198ee56343ba8\","
+      "\"span_id\":\"e457b5a2e4d86bd1\",\"flags\":\"01\",\"sampled\":true,\"random\":false},"
+      "\"tracestate\":[],\"baggage\":[],\"errors\":[],\"source\":\"b3\",\"kind\":\"full\","
+      "\"sampling\":\"debug\",\"extras\":{\"trace_id\":\"000000000000000080f198ee56343ba8\","
+      "\"trace_id_64\":true,\"debug\":true,\"parent_span_id\":\"05e3ac9a4f6e3b90\","
+      "\"xray_fields\":null,\"lineage\":null},\"links\":[]}\n");
+}
+
+TEST(Tool, InspectReportsOtherFormatsErrors) {
+  const auto r = run("inspect --from jaeger,b3", "uber-trace-id: 1:2:3\nb3: 0\n");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.out.find("\"errors\":[{\"header\":\"uber-trace-id\",\"code\":\"jaeger_"),
+            std::string::npos);
+  EXPECT_NE(r.out.find("\"kind\":\"sampling_only\""), std::string::npos);
+}
+
+TEST(Tool, InjectConvertsBetweenFormats) {
+  auto r = run("inject --from xray --to b3,jaeger,xray",
+               std::string("x-amzn-trace-id: ") + xray_lineage + "\nbaggage: k=v\n");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out,
+            "b3: 5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-1\n"
+            "uber-trace-id: 5759e988bd862e3fe1be46a994272793:53995c3f42cd8ad8:0:1\n"
+            "uberctx-k: v\n"  // Jaeger carries baggage as uberctx- fields
+            "x-amzn-trace-id: Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;"
+            "Sampled=1;Lineage=a87bd80c:1|68fd508a:5\n");
+  // 64-bit B3 stays 64-bit; W3C output pads it and carries baggage.
+  r = run("inject --from b3multi --to b3multi,w3c",
+          "X-B3-TraceId: 80f198ee56343ba8\nX-B3-SpanId: e457b5a2e4d86bd1\nX-B3-Sampled: true\n"
+          "baggage: k=v\n");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out,
+            "x-b3-traceid: 80f198ee56343ba8\nx-b3-spanid: e457b5a2e4d86bd1\nx-b3-sampled: 1\n"
+            "traceparent: 00-000000000000000080f198ee56343ba8-e457b5a2e4d86bd1-01\n"
+            "baggage: k=v\n");
+  // Nothing valid: nothing written.
+  r = run("inject --from xray --to w3c",
+          "x-amzn-trace-id: Root=1-67891233-abcdef012345678912345678\n");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, "");
+}
+
+TEST(Tool, EnvPrintsExportsAndUnsets) {
+  auto r = run("env", std::string("traceparent: ") + tp + "\ntracestate: k=it's\nbaggage: a=1\n");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out, std::string("export TRACEPARENT='") + tp +
+                       "'\nexport TRACESTATE='k=it'\\''s'\nexport BAGGAGE='a=1'\n");
+  r = run("env --to w3c,xray", std::string("traceparent: ") + tp + "\n");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out, std::string("export TRACEPARENT='") + tp +
+                       "'\nexport X_AMZN_TRACE_ID='Root=1-4bf92f35-77b34da6a3ce929d0e0e4736;"
+                       "Parent=00f067aa0ba902b7;Sampled=1'\nunset TRACESTATE\nunset BAGGAGE\n");
+  r = run("env", "");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, "unset TRACEPARENT\nunset TRACESTATE\nunset BAGGAGE\n");
+  r = run("env --new --not-sampled", "");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_TRUE(
+      std::regex_match(r.out, std::regex("export TRACEPARENT='00-[0-9a-f]{32}-[0-9a-f]{16}-02'\n"
+                                         "unset TRACESTATE\nunset BAGGAGE\n")))
+      << r.out;
+}
+
+TEST(Tool, FormatOptionUsageErrors) {
+  EXPECT_EQ(run("inspect --from bogus", "").status, 2);
+  EXPECT_EQ(run("inspect --to w3c", "").status, 2);
+  EXPECT_EQ(run("inspect --from", "").status, 2);
+  EXPECT_EQ(run("inject --from w3c --from xray", "").status, 2);
+  EXPECT_EQ(run("env --new --from w3c", "").status, 2);
+  EXPECT_EQ(run("new --from w3c", "").status, 2);
 }
 
 }  // namespace
