@@ -30,6 +30,7 @@
 #include "baton/propagation/xray.hpp"
 
 // Snapshots: durable steps store and restore contexts and span records.
+#include "baton/otlp_json.hpp"
 #include "baton/snapshot.hpp"
 #include "baton/span_record_codec.hpp"
 
