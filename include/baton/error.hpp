@@ -139,6 +139,16 @@ enum class errc : std::uint8_t {
   otlp_open_span = 192,     ///< an open span record (end time 0) cannot be encoded as OTLP
   otlp_zero_id = 193,       ///< a span record or one of its links has an all-zero id
   otlp_write_failed = 194,  ///< the sink's writer reported that a write failed
+
+  // Virtual spans and step helpers (200-): virtual_span.hpp, durable.hpp.
+  durable_trigger_missing = 200,       ///< baggage has no trigger time entry (triggeredAt)
+  durable_trigger_malformed = 201,     ///< trigger time is not base-10 digits (milliseconds)
+  durable_trigger_out_of_range = 202,  ///< trigger time is 0 or too large for Unix nanoseconds
+  durable_trigger_in_future = 203,     ///< trigger time is after "now" (beyond the tolerance)
+  durable_span_open = 204,             ///< an open span record cannot be emitted
+  durable_already_emitted = 205,       ///< the span record was already emitted
+  durable_emission_dropped = 206,      ///< the sink did not take the record (e.g. a repeat)
+  durable_step_result_invalid = 207,   ///< a stored step result is not what the helper wrote
   // [durable-codes]
 };
 
@@ -342,6 +352,22 @@ constexpr std::string_view to_string(errc code) noexcept {
       return "otlp_zero_id";
     case errc::otlp_write_failed:
       return "otlp_write_failed";
+    case errc::durable_trigger_missing:
+      return "durable_trigger_missing";
+    case errc::durable_trigger_malformed:
+      return "durable_trigger_malformed";
+    case errc::durable_trigger_out_of_range:
+      return "durable_trigger_out_of_range";
+    case errc::durable_trigger_in_future:
+      return "durable_trigger_in_future";
+    case errc::durable_span_open:
+      return "durable_span_open";
+    case errc::durable_already_emitted:
+      return "durable_already_emitted";
+    case errc::durable_emission_dropped:
+      return "durable_emission_dropped";
+    case errc::durable_step_result_invalid:
+      return "durable_step_result_invalid";
       // [durable-names]
   }
   return "unknown";
@@ -547,6 +573,22 @@ constexpr std::string_view message(errc code) noexcept {
       return "span record or link has an all-zero trace id or span id";
     case errc::otlp_write_failed:
       return "writing the encoded spans failed";
+    case errc::durable_trigger_missing:
+      return "baggage has no trigger time entry";
+    case errc::durable_trigger_malformed:
+      return "trigger time is not a base-10 number of milliseconds";
+    case errc::durable_trigger_out_of_range:
+      return "trigger time is zero or too large for Unix nanoseconds";
+    case errc::durable_trigger_in_future:
+      return "trigger time is later than now";
+    case errc::durable_span_open:
+      return "span record is still open; only closed records are emitted";
+    case errc::durable_already_emitted:
+      return "span record was already emitted";
+    case errc::durable_emission_dropped:
+      return "sink did not take the span record (a repeat, or it failed)";
+    case errc::durable_step_result_invalid:
+      return "stored step result is not one the durable helper wrote";
       // [durable-messages]
   }
   return "unknown error";
