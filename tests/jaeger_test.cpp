@@ -449,6 +449,32 @@ TEST(JaegerBaggage, InjectEncodesAndReplaces) {
   EXPECT_EQ(fields, want);
 }
 
+TEST(JaegerBaggage, InjectLimits) {
+  baton::baggage b;
+  ASSERT_TRUE(b.set("a", "1"));
+  ASSERT_TRUE(b.set("big", "x y z"));  // "big=x%20y%20z": 13 bytes
+  ASSERT_TRUE(b.set("c", "3"));
+  ASSERT_TRUE(b.set("d", "4"));
+  baton::baggage_limits limits;
+  limits.max_bytes = 10;
+  limits.max_members = 2;
+  baton::baggage_report report;
+  http_headers h;
+  EXPECT_EQ(jaeger_propagator::inject_baggage(b, h, limits, &report), 2u);
+  std::vector<std::pair<std::string, std::string>> fields;
+  for (const auto& f : h) fields.emplace_back(f.name, f.value);
+  const std::vector<std::pair<std::string, std::string>> want{{"uberctx-a", "1"},
+                                                              {"uberctx-c", "3"}};
+  EXPECT_EQ(fields, want);
+  EXPECT_EQ(report.count(errc::baggage_too_large), 1u);
+  EXPECT_EQ(report.count(errc::baggage_too_many_members), 1u);
+  EXPECT_EQ(report.first_error(), (baton::error{errc::baggage_too_large, 1}));
+
+  // An empty baggage clears what was there.
+  EXPECT_EQ(jaeger_propagator::inject_baggage(baton::baggage(), h), 0u);
+  EXPECT_TRUE(h.empty());
+}
+
 TEST(JaegerBaggage, RoundTrip) {
   baton::baggage b;
   ASSERT_TRUE(b.set("k1", "v 1/2+3%"));

@@ -350,11 +350,17 @@ struct jaeger_propagator {
   /// lowercase names; two keys that differ only in case end up in one field, the later value
   /// winning), the value percent-encoded (everything but RFC 3986 unreserved characters, so no
   /// control character, space or '+' is written). Properties are not carried (uberctx- has no
-  /// place for them). uberctx- fields already in the carrier are removed first when the carrier
-  /// can be enumerated and can erase, so baggage from elsewhere does not leak through. Returns
-  /// the number of fields written.
+  /// place for them). `limits` apply as to a W3C header: at most max_members fields, and
+  /// entries whose `key=value` text (as written) would take the total over max_bytes are left
+  /// out whole (a later, smaller one may still fit); what was left out goes to `report`
+  /// (overwritten; offsets are entry indexes). uberctx- fields already in the carrier are
+  /// removed first when the carrier can be enumerated and can erase, so baggage from elsewhere
+  /// does not leak through. Returns the number of fields written.
   template <class Carrier>
-  static std::size_t inject_baggage(const baggage& entries, Carrier& carrier) {
+  static std::size_t inject_baggage(const baggage& entries, Carrier& carrier,
+                                    const baggage_limits& limits = {},
+                                    baggage_report* report = nullptr) {
+    if (report != nullptr) report->clear();
     if constexpr (is_enumerable_carrier_v<Carrier> && is_erasable_carrier_v<Carrier>) {
       std::vector<std::string> stale;
       carrier_visit_all(carrier, [&](std::string_view name, std::string_view) {
@@ -363,14 +369,29 @@ struct jaeger_propagator {
       for (const std::string& name : stale) carrier_erase(carrier, name);
     }
     std::string name, value;
-    for (const baggage::entry e : entries) {
-      name.assign(baggage_prefix);
-      detail::append_lowercase(name, e.key);
+    std::size_t written = 0, bytes = 0, index = 0;
+    for (auto it = entries.begin(); it != entries.end(); ++it, ++index) {
+      if (written == limits.max_members) {
+        if (report != nullptr) {
+          report->add(errc::baggage_too_many_members, index, entries.size() - index);
+        }
+        break;
+      }
+      const baggage::entry e = *it;
       value.clear();
       detail::append_uberctx_value(value, e.value);
+      const std::size_t size = e.key.size() + 1 + value.size();
+      if (size > limits.max_bytes || bytes + size > limits.max_bytes) {
+        if (report != nullptr) report->add(errc::baggage_too_large, index);
+        continue;
+      }
+      bytes += size;
+      name.assign(baggage_prefix);
+      detail::append_lowercase(name, e.key);
       carrier_set(carrier, name, value);
+      ++written;
     }
-    return entries.size();
+    return written;
   }
 };
 
