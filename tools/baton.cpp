@@ -30,6 +30,7 @@ constexpr std::string_view main_help =
     "  inject    read a header block on stdin, print the normalized headers to forward\n"
     "            (--from/--to convert between w3c, xray, b3, b3multi and jaeger)\n"
     "  env       print 'export TRACEPARENT=...' lines for a child process\n"
+    "  snapshot  turn a header block into a snapshot token, or a token back into headers\n"
     "  new       print a fresh traceparent value\n"
     "\n"
     "options:\n"
@@ -99,6 +100,23 @@ constexpr std::string_view env_help =
     "  eval \"$(baton env --new)\" && ./batch-job\n"
     "\n"
     "exit status: 0 a valid context was written, 1 none was, 2 usage error\n";
+
+constexpr std::string_view snapshot_help =
+    "usage: baton snapshot [--from FORMATS] < headers\n"
+    "       baton snapshot --decode TOKEN\n"
+    "\n"
+    "Prints the context read from a header block (as 'baton inject' reads it, with its W3C\n"
+    "baggage) as one snapshot token: text that a durable step can store and that is safe\n"
+    "unescaped in JSON strings, header values, environment variables and URLs\n"
+    "(docs/snapshots.md). --decode checks a token and prints the header block it holds\n"
+    "(traceparent, tracestate, baggage), or the reason it is rejected on stderr.\n"
+    "\n"
+    "example:\n"
+    "  printf 'traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\\n' "
+    "| baton snapshot\n"
+    "\n"
+    "exit status: 0 a token was made or decoded, 1 no valid context / invalid token, 2 usage "
+    "error\n";
 
 constexpr std::string_view new_help =
     "usage: baton new [--sampled | --not-sampled]\n"
@@ -478,6 +496,31 @@ int run_env(const pass_through& p, const baton::propagator_list& to) {
   return emit(out, p.context.is_valid() ? exit_ok : exit_no_context);
 }
 
+int run_snapshot_encode(const pass_through& p) {
+  const baton::result<baton::context_snapshot> s = baton::make_snapshot(p.context, p.baggage);
+  if (!s) {
+    std::cerr << "baton: no valid context to snapshot\n";
+    return exit_no_context;
+  }
+  return emit(baton::encode_token(*s) + "\n", exit_ok);
+}
+
+int run_snapshot_decode(std::string_view token) {
+  const baton::result<baton::context_snapshot> s = baton::decode_token(token);
+  if (!s) {
+    std::cerr << "baton: invalid token: " << baton::to_string(s.error().code) << ": "
+              << s.error().message() << " (at byte " << s.error().offset << ")\n";
+    return exit_no_context;
+  }
+  baton::http_headers headers;
+  baton::encode_text_map(*s, headers);
+  std::string out;
+  for (const auto& field : headers) {
+    out.append(field.name).append(": ").append(field.value).push_back('\n');
+  }
+  return emit(out, exit_ok);
+}
+
 int run_new(bool sampled) {
   const baton::span_context root = baton::span_context::new_root(sampled);
   return emit(baton::format_traceparent(root.to_traceparent()) + "\n", exit_ok);
@@ -548,6 +591,34 @@ int main(int argc, char** argv) {
     if (command == "inspect") return run_inspect(headers, from_given ? &from : nullptr);
     if (command == "inject") return run_inject(headers, from, to);
     return run_env(read_context(headers, from), to);
+  }
+
+  if (command == "snapshot") {
+    baton::propagator_list from;
+    bool from_given = false;
+    std::optional<std::string_view> token;
+    for (int i = 2; i < argc; ++i) {
+      const std::string_view arg = argv[i];
+      if (is_help(arg)) return emit(std::string(snapshot_help), exit_ok);
+      if (arg == "--decode" && i + 1 < argc && !token) {
+        token = std::string_view(argv[++i]);
+      } else if (arg == "--from" && i + 1 < argc && !from_given) {
+        std::string bad;
+        if (!parse_formats(argv[++i], false, from, bad)) {
+          return usage_error("unknown format '" + bad +
+                             "' (known: w3c, xray, b3, b3multi, jaeger)");
+        }
+        from_given = true;
+      } else {
+        return usage_error(std::string("unknown option for snapshot: ") + std::string(arg));
+      }
+    }
+    if (token && from_given) return usage_error("--decode and --from exclude each other");
+    if (token) return run_snapshot_decode(*token);
+    if (!from_given) from.add(baton::propagator_name::tracecontext);
+    baton::http_headers headers;
+    if (!read_header_block(std::cin, headers)) return usage_error("input is over 16 MiB");
+    return run_snapshot_encode(read_context(headers, from));
   }
 
   if (command == "new") {

@@ -227,7 +227,7 @@ TEST(Tool, HelpAndUsageErrors) {
   auto r = run("--help", "");
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.out.rfind("usage: baton <command>", 0), 0u);
-  for (const char* cmd : {"inspect", "inject", "new", "env"}) {
+  for (const char* cmd : {"inspect", "inject", "new", "env", "snapshot"}) {
     r = run(std::string(cmd) + " --help", "");
     EXPECT_EQ(r.status, 0) << cmd;
     EXPECT_EQ(r.out.rfind(std::string("usage: baton ") + cmd, 0), 0u) << cmd;
@@ -367,6 +367,48 @@ TEST(Tool, FormatOptionUsageErrors) {
   EXPECT_EQ(run("inject --from w3c --from xray", "").status, 2);
   EXPECT_EQ(run("env --new --from w3c", "").status, 2);
   EXPECT_EQ(run("new --from w3c", "").status, 2);
+}
+
+// ---- snapshot (issue 5)
+
+TEST(Tool, SnapshotTokenRoundTrip) {
+  const std::string headers = std::string("traceparent: ") + tp +
+                              "\ntracestate: rojo=00f067aa0ba902b7,congo=t61rcWkgMzE\n"
+                              "baggage: userId=alice,serverNode=DF%2028;p=1\n";
+  const auto r = run("snapshot", headers);
+  EXPECT_EQ(r.status, 0);
+  // The token is the documented binary form (docs/snapshots.md) in base64url.
+  EXPECT_EQ(r.out,
+            "bc1.YnRjAWoBGkv5LzV3s02mo86SnQ4ORzYA8GeqC6kCtwEBAidyb2pvPTAwZjA2N2FhMGJhOTAyYjcsY29u"
+            "Z289dDYxcmNXa2dNekUDI3VzZXJJZD1hbGljZSxzZXJ2ZXJOb2RlPURGJTIwMjg7cD0x7us6gA\n");
+  const std::string token = r.out.substr(0, r.out.size() - 1);
+  const auto back = run("snapshot --decode " + token, "");
+  EXPECT_EQ(back.status, 0);
+  EXPECT_EQ(back.out, headers);
+}
+
+TEST(Tool, SnapshotRejectsBadTokensAndMissingContext) {
+  EXPECT_EQ(run("snapshot", "").status, 1);
+  EXPECT_EQ(run("snapshot", "").out, "");
+  auto r = run("snapshot --decode bc1.AAAA", "");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, "");
+  // One changed character: the checksum catches it.
+  r = run(
+      "snapshot --decode bc1.YnRjAWoBGkv5LzV3s02mo86SnQ4ORzYA8GeqC6kCtwEBAidyb2pvPTAwZjA2N2FhMG"
+      "JhOTAyYjcsB29uZ289dDYxcmNXa2dNekUDI3VzZXJJZD1hbGljZSxzZXJ2ZXJOb2RlPURGJTIwMjg7cD0x7us6gA",
+      "");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(run("snapshot --decode", "").status, 2);
+  EXPECT_EQ(run("snapshot --decode x --from w3c", "").status, 2);
+  EXPECT_EQ(run("snapshot --bogus", "").status, 2);
+  // Other formats: the X-Ray context becomes a W3C snapshot.
+  r = run("snapshot --from xray",
+          "x-amzn-trace-id: "
+          "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1\n");
+  EXPECT_EQ(r.status, 0);
+  const auto back = run("snapshot --decode " + r.out.substr(0, r.out.size() - 1), "");
+  EXPECT_EQ(back.out, "traceparent: 00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-01\n");
 }
 
 }  // namespace
