@@ -34,4 +34,8 @@
 #include "baton/snapshot.hpp"
 #include "baton/span_record_codec.hpp"
 
+// Durable functions: step helpers, emission guard, virtual spans.
+#include "baton/durable.hpp"
+#include "baton/virtual_span.hpp"
+
 #endif  // BATON_BATON_HPP
