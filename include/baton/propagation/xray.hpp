@@ -25,6 +25,7 @@
 #include "baton/detail/config.hpp"
 #include "baton/detail/hex.hpp"
 #include "baton/detail/random.hpp"
+#include "baton/detail/scan.hpp"
 #include "baton/error.hpp"
 #include "baton/ids.hpp"
 #include "baton/propagation/extracted_context.hpp"
@@ -115,23 +116,56 @@ struct xray_field {
   xray_key kind = xray_key::other;
 };
 
+/// Index of the first byte in [i, n) that is '=' or not printable ASCII (0x20-0x7E), or n.
+inline std::size_t skip_xray_plain(const char* p, std::size_t i, std::size_t n) noexcept {
+#if BATON_USE_SSE2
+  const __m128i below = _mm_set1_epi8(0x20);  // signed: bytes >= 0x80 are negative, so below too
+  const __m128i del = _mm_set1_epi8(0x7f);
+  const __m128i equals = _mm_set1_epi8('=');
+  for (; i + 16 <= n; i += 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i stop = _mm_or_si128(
+        _mm_cmplt_epi8(x, below), _mm_or_si128(_mm_cmpeq_epi8(x, del), _mm_cmpeq_epi8(x, equals)));
+    const int mask = _mm_movemask_epi8(stop);
+    if (mask != 0) return i + count_trailing_zeros(static_cast<std::uint64_t>(mask));
+  }
+#elif BATON_USE_SWAR
+  constexpr std::uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, p + i, 8);
+    // < 0x20 (hasless), >= 0x7f (bit 7 of x or of x + 1), '=' (zero after XOR).
+    const std::uint64_t y = x ^ (ones * '=');
+    const std::uint64_t stop =
+        ((x - ones * 0x20) & ~x & high) | ((x | (x + ones)) & high) | ((y - ones) & ~y & high);
+    if (stop != 0) return i + count_trailing_zeros(stop) / 8;
+  }
+#endif
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(p[i]);
+    if (c < 0x20 || c > 0x7e || c == '=') break;
+    ++i;
+  }
+  return i;
+}
+
 // Splits one field (SP/HTAB around it already removed, not empty) into key and value. Every
 // byte must be printable ASCII, so whatever is kept can be written again without a control
 // character; SP may surround '='. On failure, error_at is the offset in `field`.
 inline errc split_xray_field(std::string_view field, xray_field& out,
                              std::size_t& error_at) noexcept {
-  std::size_t eq = std::string_view::npos;
-  for (std::size_t i = 0; i < field.size(); ++i) {
-    const auto c = static_cast<unsigned char>(field[i]);
-    if (c < 0x20 || c > 0x7e) {
+  const char* p = field.data();
+  const std::size_t n = field.size();
+  const std::size_t eq = skip_xray_plain(p, 0, n);
+  if (eq == n) {
+    error_at = 0;
+    return errc::xray_malformed_field;
+  }
+  for (std::size_t i = eq; i < n; i = skip_xray_plain(p, i + 1, n)) {
+    if (p[i] != '=') {
       error_at = i;
       return errc::xray_invalid_character;
     }
-    if (c == '=' && eq == std::string_view::npos) eq = i;
-  }
-  if (eq == std::string_view::npos) {
-    error_at = 0;
-    return errc::xray_malformed_field;
   }
   std::size_t key_end = eq;
   while (key_end > 0 && field[key_end - 1] == ' ') --key_end;
@@ -387,6 +421,64 @@ inline std::size_t write_xray_header(char* out, const trace_id& trace, const spa
   return append_xray_fields(out, core, xray_limit(options), fields, options.keep_self);
 }
 
+// The fast path for what AWS services and SDKs send: `Root=1-{8}-{24}`, then optionally
+// `;Parent={16}`, then optionally `;Sampled={c}`, exactly so spelled. Fills h, seen and have
+// for what it read and returns where the rest of the value starts; returns 0 (and leaves them
+// untouched) when the value does not start that way or a value there is invalid, so that the
+// general path reads everything and reports the problem.
+inline std::size_t parse_xray_canonical_prefix(std::string_view v, xray_header& h,
+                                               std::string_view* seen, bool* have) noexcept {
+  const std::size_t n = v.size();
+  constexpr std::size_t root_end = 5 + xray_root_size;
+  if (n < root_end || (n > root_end && v[root_end] != ';') ||
+      std::memcmp(v.data(), "Root=1-", 7) != 0 || v[15] != '-') {
+    return 0;
+  }
+  std::array<std::uint8_t, 16> bytes{};
+  if (!decode_hex<4>(v.data() + 7, bytes.data()) ||
+      !decode_hex<12>(v.data() + 16, bytes.data() + 4)) {
+    return 0;
+  }
+  const trace_id trace(bytes);
+  if (!trace.is_valid()) return 0;
+  std::size_t pos = root_end;
+  span_id parent;
+  std::string_view parent_text, sampled_text;
+  sampling_decision sampling = sampling_decision::deferred;
+  // Each later field must end at the end of the value or at a ';'.
+  auto field_at = [&](std::string_view key, std::size_t value_size) {
+    if (pos == n) return false;
+    const std::size_t start = pos + 1, end = start + key.size() + value_size;
+    return end <= n && (end == n || v[end] == ';') && v.compare(start, key.size(), key) == 0;
+  };
+  if (field_at("Parent=", span_id::hex_size)) {
+    parent_text = v.substr(pos + 8, span_id::hex_size);
+    std::size_t at = 0;
+    if (parse_xray_parent(parent_text, parent, at) != errc::ok) return 0;
+    pos += 8 + span_id::hex_size;
+  }
+  if (field_at("Sampled=", 1)) {
+    sampled_text = v.substr(pos + 9, 1);
+    std::size_t at = 0;
+    if (parse_xray_sampled(sampled_text, sampling, at) != errc::ok) return 0;
+    pos += 10;
+  }
+  h.trace_id = trace;
+  have[0] = true;
+  seen[0] = v.substr(5, xray_root_size);
+  if (!parent_text.empty()) {
+    h.parent_id = parent;
+    have[1] = true;
+    seen[1] = parent_text;
+  }
+  if (!sampled_text.empty()) {
+    h.sampling = sampling;
+    have[2] = true;
+    seen[2] = sampled_text;
+  }
+  return pos < n ? pos + 1 : pos;
+}
+
 }  // namespace detail
 
 /// Parses a Root value (`1-5759e988-bd862e3fe1be46a994272793`) into a trace id (the 8 and 24
@@ -433,8 +525,10 @@ inline result<xray_header> parse_xray_header(std::string_view value,
   xray_header h;
   std::string_view seen[3];  // Root, Parent, Sampled values, for repeats
   bool have[3] = {false, false, false};
+  const std::size_t rest = detail::parse_xray_canonical_prefix(value, h, seen, have);
   baton::error failure{};
-  detail::for_each_xray_field(value, [&](std::string_view field, std::size_t at) {
+  detail::for_each_xray_field(value.substr(rest), [&](std::string_view field, std::size_t rel) {
+    const std::size_t at = rest + rel;
     detail::xray_field f;
     std::size_t bad = 0;
     errc code = detail::split_xray_field(field, f, bad);
