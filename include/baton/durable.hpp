@@ -102,10 +102,11 @@ class step_sequence {
 // ---- Emission ---------------------------------------------------------------------------------
 
 /// Remembers the (trace id, span id) of the spans it let through, so that a sink can drop a
-/// repeat: "no two exported spans share a (trace id, span id)". Bounded: it remembers the last
-/// `capacity` pairs; when full, the oldest pair is forgotten, so a repeat of a span older than
-/// that gets through (sized for the spans of the executions a process runs at once). Memory:
-/// about 32 bytes per pair, allocated on first use.
+/// repeat: "no two exported spans share a (trace id, span id)". Bounded: of the pairs it was
+/// asked to remember, it keeps at most the last `capacity`; each new pair pushes out the one
+/// remembered `capacity` pairs before it, so a repeat of a span older than that gets through
+/// (size it for the spans of the executions a process runs at once). Memory: about 32 bytes
+/// per pair, allocated on first use.
 ///
 /// Per process and not thread-safe (wrap it in a mutex to share it). A crash loses it: a step
 /// body that ran and emitted its span before the engine stored its result runs again in the next
@@ -136,14 +137,17 @@ class emission_guard {
     const key k{trace, span};
     if (find(k) != npos) return false;
     entry& slot = ring_[head_];
-    if (slot.live) erase_at(find(slot.k));
+    if (slot.live) {
+      erase_at(find(slot.k));  // full: the oldest pair goes
+    } else {
+      ++size_;
+    }
     slot.k = k;
     slot.live = true;
     std::size_t i = home(k);
     while (table_[i] != 0) i = (i + 1) & mask_;
     table_[i] = static_cast<std::uint32_t>(head_ + 1);
     head_ = head_ + 1 == capacity_ ? 0 : head_ + 1;
-    if (size_ < capacity_) ++size_;
     return true;
   }
 
