@@ -5,6 +5,7 @@
 //     which parses back to the same header (ids, sampling, 64-bit width, parent);
 //   - lines 2-6 as x-b3-traceid, -spanid, -parentspanid, -sampled, -flags: parse_b3_multi
 //     results format as a single header that parses back to the same ids, decision and width;
+//   - extraction reads the same in one pass over the entries as name by name;
 //   - through the propagators (line 1 as `b3`, the rest as x-b3-*): whatever is extracted
 //     injects (single and multi) without control characters and extracts again to the same
 //     context, decision and width.
@@ -150,6 +151,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // Lines past the sixth repeat the fields (singleton policy).
   for (std::size_t i = 6; i < lines.size() && i < 12; ++i) in.add(names[i - 6], lines[i]);
   const baton::extracted_context x = baton::b3_propagator::extract_context(in);
+  // The same fields through a carrier that is looked up name by name (not in one pass).
+  const auto by_name = baton::make_carrier(
+      [&](std::string_view name, auto&& visit) { in.for_each(name, visit); }, nullptr);
+  const baton::extracted_context z = baton::b3_propagator::extract_context(by_name);
+  FUZZ_CHECK(z.kind == x.kind && z.format == x.format && z.found == x.found);
+  FUZZ_CHECK(z.error == x.error && z.extras == x.extras && z.context == x.context);
   FUZZ_CHECK(x.kind != baton::context_kind::trace_id_only);
   FUZZ_CHECK(x.found == !in.empty());
   if (x.kind == baton::context_kind::full) {

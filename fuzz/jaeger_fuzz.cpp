@@ -3,7 +3,8 @@
 //     point inside the value;
 //   - a parsed value formats to lowercase hex, ':' only, at most uber_trace_id_format_max_size
 //     long, which parses back to the same header (ids, width, parent, flags) and is stable;
-//   - the same value with its ':' written as %3A parses to the same header;
+//   - the same value with its ':' written as %3A, or in uppercase (both skip the fast path),
+//     parses to the same header;
 //   - through the propagator (line 1 as uber-trace-id): what is extracted injects without
 //     control characters and extracts again to the same context, decision and width;
 //   - lines 2.. as `name: value` fields: uberctx- baggage extracted through a W3C parser
@@ -67,6 +68,13 @@ void check_value(std::string_view value) {
   const baton::result<baton::jaeger_header> decoded = baton::parse_uber_trace_id(encoded);
   FUZZ_CHECK(decoded.has_value());
   FUZZ_CHECK(*decoded == h);
+
+  // Uppercase skips the fast path: the general loop must read the same header.
+  std::string upper = text;
+  for (char& c : upper) c = (c >= 'a' && c <= 'f') ? static_cast<char>(c - 'a' + 'A') : c;
+  const baton::result<baton::jaeger_header> slow = baton::parse_uber_trace_id(upper);
+  FUZZ_CHECK(slow.has_value());
+  FUZZ_CHECK(*slow == h);
 }
 
 }  // namespace

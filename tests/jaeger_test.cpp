@@ -123,6 +123,25 @@ TEST(JaegerParse, UppercaseHexAccepted) {
   EXPECT_EQ(r->parent_span_id, spid("000000000000000a"));
 }
 
+TEST(JaegerParse, FastPathFallsBackCleanly) {
+  // Laid out like the fast path's shape, but uppercase: the general loop decodes it.
+  const auto a =
+      baton::parse_uber_trace_id("4bf92f3577b34da6a3ce929d0e0e4736:00F067AA0BA902B7:0:1");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->trace_id, tid("4bf92f3577b34da6a3ce929d0e0e4736"));
+  EXPECT_EQ(a->span_id, spid("00f067aa0ba902b7"));
+  EXPECT_FALSE(a->trace_id_64);
+  const auto b = baton::parse_uber_trace_id("DEADBEEFDEADBEEF:0000000000000abc:0:1");
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->trace_id, tid("0000000000000000deadbeefdeadbeef"));
+  EXPECT_EQ(b->span_id, spid("0000000000000abc"));
+  EXPECT_TRUE(b->trace_id_64);
+  expect_error("4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba9g2b7:0:1",
+               errc::jaeger_invalid_span_id, 45);
+  expect_error("deadbeefdeadbeef:00f067aa0ba902b7:0:", errc::jaeger_invalid_flags, 36);
+  expect_error("deadbeefdeadbeef:0000000000000000:0:1", errc::jaeger_zero_span_id, 17);
+}
+
 TEST(JaegerParse, Invalid) {
   expect_error("", errc::jaeger_empty, 0);
   expect_error(" \t", errc::jaeger_empty, 2);

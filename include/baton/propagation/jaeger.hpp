@@ -165,8 +165,28 @@ inline result<jaeger_header> parse_uber_trace_id(std::string_view value) noexcep
                                           {16, errc::jaeger_invalid_parent_span_id},
                                           {2, errc::jaeger_invalid_flags}};
   std::size_t start[4] = {}, digits[4] = {};
-  std::size_t pos = 0;
-  for (std::size_t i = 0; i < 4; ++i) {
+  std::size_t pos = 0, first_field = 0;
+  std::uint8_t trace[16] = {}, span[8] = {}, parent[8] = {}, flags[1] = {};
+  // Fast path for what Jaeger clients send: lowercase 16- or 32-digit trace id and 16-digit
+  // span id, decoded 16 digits at a time; the loop below reads the rest, or everything when
+  // this does not match.
+  if (!encoded) {
+    const std::size_t t = n > 16 && p[16] == ':' ? 16 : 32;
+    if (n > t + 17 && p[t] == ':' && p[t + 17] == ':' &&
+        (t == 16 ? detail::decode_hex<8>(p, trace + 8) : detail::decode_hex<16>(p, trace)) &&
+        detail::decode_hex<8>(p + t + 1, span)) {
+      digits[0] = t;
+      start[1] = t + 1;
+      digits[1] = 16;
+      pos = t + 18;
+      first_field = 2;
+    } else {
+      // A failed decode leaves the buffers unspecified; the loop decodes right-aligned.
+      std::memset(trace, 0, sizeof trace);
+      std::memset(span, 0, sizeof span);
+    }
+  }
+  for (std::size_t i = first_field; i < 4; ++i) {
     const std::size_t len = detail::jaeger_hex_prefix(p + pos, n - pos, rules[i].max_digits);
     const std::size_t q = pos + len;
     // At q the field must end: with the value (the flags) or a separator (the others). Anything
@@ -184,9 +204,10 @@ inline result<jaeger_header> parse_uber_trace_id(std::string_view value) noexcep
   }
 
   jaeger_header h;
-  std::uint8_t trace[16] = {}, span[8] = {}, parent[8] = {}, flags[1] = {};
-  detail::jaeger_decode_padded<16>(p + start[0], digits[0], trace);
-  detail::jaeger_decode_padded<8>(p + start[1], digits[1], span);
+  if (first_field == 0) {
+    detail::jaeger_decode_padded<16>(p + start[0], digits[0], trace);
+    detail::jaeger_decode_padded<8>(p + start[1], digits[1], span);
+  }
   detail::jaeger_decode_padded<8>(p + start[2], digits[2], parent);
   detail::jaeger_decode_padded<1>(p + start[3], digits[3], flags);
   h.trace_id = trace_id::from_bytes(trace);
