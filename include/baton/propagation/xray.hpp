@@ -380,15 +380,24 @@ inline std::size_t append_xray_fields(char* out, std::size_t size, std::size_t l
                                       std::string_view fields, bool keep_self) noexcept {
   if (fields.empty() || size >= limit) return size;
   const std::size_t room = limit - size;
-  std::size_t lineage_used = 0;
+  std::size_t lineage_used = 0, writable_size = 0;
+  bool all_writable = true;
   for_each_xray_field(fields, [&](std::string_view f, std::size_t) {
     bool lineage = false;
-    if (xray_field_writable(f, keep_self, lineage) && lineage &&
-        lineage_used + 1 + f.size() <= room) {
-      lineage_used += 1 + f.size();
+    if (!xray_field_writable(f, keep_self, lineage)) {
+      all_writable = false;
+    } else {
+      writable_size += 1 + f.size();
+      if (lineage && lineage_used + 1 + f.size() <= room) lineage_used += 1 + f.size();
     }
     return true;
   });
+  // The usual case (fields as a parse left them, all writable, all fitting): one copy.
+  if (all_writable && writable_size == 1 + fields.size() && writable_size <= room) {
+    out[size++] = ';';
+    std::memcpy(out + size, fields.data(), fields.size());
+    return size + fields.size();
+  }
   const std::size_t other_room = room - lineage_used;
   std::size_t lineage_taken = 0, other_taken = 0;
   for_each_xray_field(fields, [&](std::string_view f, std::size_t) {
