@@ -2,6 +2,7 @@
 // of `baton inspect` is a contract scripts rely on (docs/tool.md).
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -22,8 +23,9 @@ struct run_result {
 
 run_result run(const std::string& args, const std::string& input) {
   static int counter = 0;
-  const std::string path =
-      testing::TempDir() + "baton_tool_input_" + std::to_string(++counter) + ".txt";
+  const std::string path = testing::TempDir() + "baton_tool_input_" + std::to_string(getpid()) +
+                           "_" + std::to_string(++counter) +
+                           ".txt";  // CTest runs tests as parallel processes
   {
     std::ofstream f(path, std::ios::binary);
     f << input;
