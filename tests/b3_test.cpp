@@ -641,7 +641,10 @@ std::string single_after_inject(const baton::span_context& c, const baton::forma
 TEST(B3Inject, SingleGolden) {
   baton::format_extras e;
   EXPECT_EQ(single_after_inject(context(true), e), cat({tid128, "-", sid, "-1"}));
+  // Default extras: the sampled bit is written as is.
+  EXPECT_EQ(single_after_inject(context(false), e), cat({tid128, "-", sid, "-0"}));
   // Not sampled locally and undecided upstream: the decision stays with the receiver.
+  e.sampling = sampling_decision::deferred;
   EXPECT_EQ(single_after_inject(context(false), e), cat({tid128, "-", sid}));
   e.sampling = sampling_decision::not_sampled;
   EXPECT_EQ(single_after_inject(context(false), e), cat({tid128, "-", sid, "-0"}));

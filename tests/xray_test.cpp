@@ -722,7 +722,9 @@ TEST(XrayPropagator, InjectSamplingFollowsTheContract) {
   xray_options omit;
   omit.omit_deferred_sampled = true;
   baton::http_headers h;
-  EXPECT_TRUE(baton::inject_xray(context(kAwsTrace, kAwsParent, false), h, {}, omit));
+  baton::format_extras deferred;
+  deferred.sampling = sampling_decision::deferred;
+  EXPECT_TRUE(baton::inject_xray(context(kAwsTrace, kAwsParent, false), h, deferred, omit));
   EXPECT_EQ(values_of(h, "x-amzn-trace-id"),
             std::vector<std::string>{std::string(kAwsRoot) + ";Parent=53995c3f42cd8ad8"});
 }

@@ -438,7 +438,8 @@ bool carrier_visit_all(const Carrier& carrier, F&& visit) {
 #undef BATON_DETAIL_NOT_WRITABLE
 
 namespace detail {
-/// A copy of a short text without allocating when it fits (a traceparent does).
+/// A copy of a short text without allocating when it fits (a traceparent, a b3 or an X-Ray
+/// header does).
 class short_text {
  public:
   short_text() = default;
@@ -460,7 +461,7 @@ class short_text {
   }
 
  private:
-  char inline_[96];
+  char inline_[256];  // X-Ray headers with Lineage or Self run to 170 characters
   std::size_t size_ = 0;
   std::string heap_;
 };

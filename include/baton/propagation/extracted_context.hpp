@@ -100,10 +100,12 @@ constexpr std::string_view to_string(sampling_decision decision) noexcept {
 /// back to inject (of any format that uses them) re-emits the incoming format faithfully: the
 /// width of a 64-bit trace id, the debug flag, X-Ray's Lineage and Self fields.
 struct format_extras {
-  /// The decision as received. When a context is injected with a deferred or debug decision
-  /// here, formats that can express it (B3, Jaeger, X-Ray) write it instead of the sampled bit,
-  /// unless the context's own sampled bit says otherwise (a local decision wins).
-  sampling_decision sampling = sampling_decision::deferred;
+  /// The decision as received (extraction always sets it). Only `deferred` and `debug` change
+  /// what inject writes: formats that can express them (B3, Jaeger, X-Ray) write a deferred
+  /// decision for an unsampled context and debug for a sampled one; otherwise, and whenever the
+  /// context's own sampled bit disagrees (a local decision wins), the sampled bit is written.
+  /// The default, not_sampled, therefore changes nothing: default extras write the bit.
+  sampling_decision sampling = sampling_decision::not_sampled;
   /// The trace id arrived as 16 hex digits (B3, Jaeger): re-emit it at that width.
   bool trace_id_64 = false;
   /// The sender's own parent span id (B3 ParentSpanId, Jaeger parent-span-id), when given.
