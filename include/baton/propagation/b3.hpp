@@ -552,7 +552,7 @@ struct b3_propagator {
   /// invalid (malformed, or repeated with different values), the x-b3-* headers are read
   /// instead, as OpenTelemetry does. `format` says which encoding the result came from (b3 or
   /// b3multi). When both fail, the single header's error is reported. Never throws on any
-  /// input; allocates only for field values over 96 bytes.
+  /// input; allocates only for field values over 256 bytes.
   template <class Carrier>
   static extracted_context extract_context(const Carrier& carrier) {
     return detail::extract_b3(carrier);
