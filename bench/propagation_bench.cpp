@@ -17,6 +17,7 @@
 #include "baton/carrier.hpp"
 #include "baton/propagation/baggage.hpp"
 #include "baton/propagation/composite.hpp"
+#include "baton/propagation/propagator_list.hpp"
 #include "baton/propagation/trace_context.hpp"
 
 namespace {
@@ -131,6 +132,48 @@ void BM_InjectW3C_Reused(benchmark::State& state) {
 }
 BENCHMARK_TEMPLATE(BM_InjectW3C_Reused, string_map);
 BENCHMARK_TEMPLATE(BM_InjectW3C_Reused, ci_multimap);
+
+// Every format enabled, only W3C headers present: the cost of looking for the others.
+using all_formats = baton::composite_propagator<baton::trace_context_propagator,
+                                                baton::b3_propagator, baton::jaeger_propagator,
+                                                baton::xray_propagator, baton::baggage_propagator>;
+
+template <class Map>
+void BM_ExtractAllFormatsComposite(benchmark::State& state) {
+  const Map m = request_headers<Map>(true);
+  baton_bench::alloc_scope scope(state);
+  for (auto _ : state) {
+    auto r = all_formats::extract(m);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK_TEMPLATE(BM_ExtractAllFormatsComposite, string_map);
+BENCHMARK_TEMPLATE(BM_ExtractAllFormatsComposite, ci_multimap);
+
+void BM_ExtractAllFormatsList_Map(benchmark::State& state) {
+  const string_map m = request_headers<string_map>(true);
+  const auto list = baton::propagator_list::parse("tracecontext,baggage,b3,jaeger,xray");
+  baton_bench::alloc_scope scope(state);
+  for (auto _ : state) {
+    auto r = list.extract(m);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_ExtractAllFormatsList_Map);
+
+void BM_InjectAllFormatsList_Map(benchmark::State& state) {
+  const string_map in = request_headers<string_map>(true);
+  const auto list = baton::propagator_list::parse("tracecontext,baggage,b3,jaeger,xray");
+  const auto r = list.extract(in);
+  const baton::span_context next = r.context.context.child();
+  string_map out = request_headers<string_map>(false);
+  baton_bench::alloc_scope scope(state);
+  for (auto _ : state) {
+    list.inject(next, out, r.context.extras, &r.baggage);
+    benchmark::DoNotOptimize(out);
+  }
+}
+BENCHMARK(BM_InjectAllFormatsList_Map);
 
 // The peer-shaped baseline: exact key, copies, split into strings, baggage into a std::map.
 struct naive_context {
