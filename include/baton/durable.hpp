@@ -105,7 +105,7 @@ class step_sequence {
 /// repeat: "no two exported spans share a (trace id, span id)". Bounded: of the pairs it was
 /// asked to remember, it keeps at most the last `capacity`; each new pair pushes out the one
 /// remembered `capacity` pairs before it, so a repeat of a span older than that gets through
-/// (size it for the spans of the executions a process runs at once). Memory: about 32 bytes
+/// (size it for the spans of the executions a process runs at once). Memory: at most 64 bytes
 /// per pair, allocated on first use.
 ///
 /// Per process and not thread-safe (wrap it in a mutex to share it). A crash loses it: a step
@@ -135,18 +135,19 @@ class emission_guard {
   bool remember(const trace_id& trace, const span_id& span) {
     if (table_.empty()) allocate();
     const key k{trace, span};
-    if (find(k) != npos) return false;
+    const std::uint32_t h = hash(k);
+    if (find(k, h) != npos) return false;
     entry& slot = ring_[head_];
     if (slot.live) {
-      erase_at(find(slot.k));  // full: the oldest pair goes
+      erase_at(find_slot(hash(slot.k), head_));  // full: the oldest pair goes
     } else {
       ++size_;
     }
     slot.k = k;
     slot.live = true;
-    std::size_t i = home(k);
+    std::size_t i = h & mask_;
     while (table_[i] != 0) i = (i + 1) & mask_;
-    table_[i] = static_cast<std::uint32_t>(head_ + 1);
+    table_[i] = (std::uint64_t{h} << 32) | (head_ + 1);
     head_ = head_ + 1 == capacity_ ? 0 : head_ + 1;
     return true;
   }
@@ -155,16 +156,19 @@ class emission_guard {
   /// whether it was remembered.
   bool forget(const trace_id& trace, const span_id& span) noexcept {
     if (table_.empty()) return false;
-    const std::size_t at = find(key{trace, span});
+    const key k{trace, span};
+    const std::size_t at = find(k, hash(k));
     if (at == npos) return false;
-    ring_[table_[at] - 1].live = false;
+    ring_[ring_index(table_[at])].live = false;
     erase_at(at);
     --size_;
     return true;
   }
 
   bool seen(const trace_id& trace, const span_id& span) const noexcept {
-    return !table_.empty() && find(key{trace, span}) != npos;
+    if (table_.empty()) return false;
+    const key k{trace, span};
+    return find(k, hash(k)) != npos;
   }
   bool seen(const span_record& r) const noexcept { return seen(r.trace_id, r.span_id); }
 
@@ -204,16 +208,33 @@ class emission_guard {
     ring_.assign(capacity_, entry{});
   }
 
-  std::size_t home(const key& k) const noexcept {
-    const std::size_t h = std::hash<span_id>{}(k.span) ^ (std::hash<trace_id>{}(k.trace) * 31u);
-    return (h ^ (h >> 17)) & mask_;
+  static std::uint32_t hash(const key& k) noexcept {
+    std::uint64_t h =
+        static_cast<std::uint64_t>(std::hash<span_id>{}(k.span)) ^
+        (static_cast<std::uint64_t>(std::hash<trace_id>{}(k.trace)) * 0x9e3779b97f4a7c15ull);
+    h ^= h >> 29;
+    return static_cast<std::uint32_t>(h ^ (h >> 32));
+  }
+  static std::size_t ring_index(std::uint64_t slot) noexcept {
+    return static_cast<std::size_t>(slot & 0xffffffffu) - 1;
   }
 
-  std::size_t find(const key& k) const noexcept {
-    for (std::size_t i = home(k);; i = (i + 1) & mask_) {
-      const std::uint32_t t = table_[i];
+  // A table slot holds the pair's 32-bit hash and its ring index + 1 (0: empty), so probes
+  // compare hashes and read the ring only on a hash match.
+  std::size_t find(const key& k, std::uint32_t h) const noexcept {
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const std::uint64_t t = table_[i];
       if (t == 0) return npos;
-      if (ring_[t - 1].live && ring_[t - 1].k == k) return i;
+      if (static_cast<std::uint32_t>(t >> 32) == h && ring_[ring_index(t)].k == k) return i;
+    }
+  }
+
+  // The table slot of ring entry `ring_at`, whose hash is `h`.
+  std::size_t find_slot(std::uint32_t h, std::size_t ring_at) const noexcept {
+    const std::uint64_t want = (std::uint64_t{h} << 32) | (ring_at + 1);
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+      if (table_[i] == want) return i;
+      if (table_[i] == 0) return npos;
     }
   }
 
@@ -224,7 +245,7 @@ class emission_guard {
     for (;;) {
       j = (j + 1) & mask_;
       if (table_[j] == 0) break;
-      const std::size_t k = home(ring_[table_[j] - 1].k);
+      const std::size_t k = static_cast<std::size_t>(table_[j] >> 32) & mask_;
       const bool movable = i <= j ? (k <= i || k > j) : (k <= i && k > j);
       if (movable) {
         table_[i] = table_[j];
@@ -239,7 +260,7 @@ class emission_guard {
   std::size_t head_ = 0;
   std::size_t size_ = 0;
   std::uint64_t repeats_ = 0;
-  std::vector<std::uint32_t> table_;  // ring index + 1; 0 = empty
+  std::vector<std::uint64_t> table_;  // hash << 32 | ring index + 1; 0 = empty
   std::vector<entry> ring_;           // pairs in the order remembered
 };
 
@@ -470,13 +491,10 @@ decltype(auto) durable_step_with_span(StepFn&& step, std::string_view name,
     const span_id sid = derive_span_id(options.ns, run_id.key(derivation_role::span));
     result<span_record> opened =
         span_record::open(name, parent, sid, std::invoke(now), options.kind, options.limits);
-    span_record span;
     const bool traced = opened.has_value();
-    if (traced) {
-      span = std::move(*opened);
-    } else {
-      detail::report(options, opened.error());
-    }
+    span_record untraced;  // what fn gets when no span could be opened
+    if (!traced) detail::report(options, opened.error());
+    span_record& span = traced ? *opened : untraced;
     auto finish = [&] {
       if (traced) detail::finish_step_span(span, std::invoke(now), sink, options);
     };
