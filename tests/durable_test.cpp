@@ -575,6 +575,17 @@ TEST(StepWithSpan, VoidFunctionsAndTracingFailures) {
   EXPECT_EQ(out.spans.size(), 1u);
   EXPECT_EQ(tracing.code, errc::span_record_invalid_parent);
 
+  // A closed parent record makes no child.
+  span_record closed_parent = *span_record::open("p", remote_parent(), sid("00000000000000f1"), 1);
+  ASSERT_TRUE(closed_parent.close(2));
+  tracing = baton::error{};
+  EXPECT_EQ(
+      baton::durable_step_with_span(
+          passthrough, "late", closed_parent, seq.next("late"), [] { return 6; }, out, clock, o),
+      6);
+  EXPECT_EQ(tracing.code, errc::span_record_closed);
+  EXPECT_EQ(out.spans.size(), 1u);
+
   // A clock that goes backwards gives a zero-length span, never a negative one.
   std::uint64_t times[] = {5000, 4000};
   int k = 0;

@@ -464,25 +464,12 @@ inline result<span_record> load_stored_record(std::string_view stored) {
 
 }  // namespace detail
 
-/// Runs `fn` as a durable step with a span: `step(name, body)` is the engine's primitive. The
-/// first time (and again if the engine runs the body again, e.g. after a crash before it stored
-/// the result), the body opens a child of `parent` named `name` with an id derived from `id`
-/// (role "span"; the attempt is id.attempt plus the number of earlier runs of this body in this
-/// call), starts it at now(), runs `fn` (as fn(span_record&) if it takes the span, else fn()),
-/// closes it at now(), sets the status from the outcome, and emits it through `sink` once. On a
-/// replay the engine returns the stored result and nothing is made or emitted.
-///
-/// fn's result is returned unchanged. A failed result (see step_outcome) sets status error with
-/// its message; an exception (when exceptions are on) sets status error with what(), the span is
-/// emitted, and the same exception object is rethrown. A tracing failure (invalid parent) never
-/// stops fn: it runs without a span and the error goes to options.tracing_error.
-///
-/// The engine must run the body (or not) before step() returns. Returns what step() returns.
+namespace detail {
+
 template <class StepFn, class Fn, class Sink, class Clock>
-decltype(auto) durable_step_with_span(StepFn&& step, std::string_view name,
-                                      const span_context& parent, const step_identity& id, Fn&& fn,
-                                      Sink&& sink, Clock&& now,
-                                      const durable_options& options = {}) {
+decltype(auto) step_with_span(StepFn&& step, std::string_view name, const span_context& parent,
+                              errc parent_error, const step_identity& id, Fn&& fn, Sink& sink,
+                              Clock& now, const durable_options& options) {
   using R = typename detail::step_fn_result<std::remove_reference_t<Fn>>::type;
   std::uint32_t runs = 0;
   auto body = [&]() -> R {
@@ -490,7 +477,9 @@ decltype(auto) durable_step_with_span(StepFn&& step, std::string_view name,
     run_id.attempt += runs++;
     const span_id sid = derive_span_id(options.ns, run_id.key(derivation_role::span));
     result<span_record> opened =
-        span_record::open(name, parent, sid, std::invoke(now), options.kind, options.limits);
+        parent_error != errc::ok
+            ? result<span_record>(parent_error)
+            : span_record::open(name, parent, sid, std::invoke(now), options.kind, options.limits);
     const bool traced = opened.has_value();
     span_record untraced;  // what fn gets when no span could be opened
     if (!traced) detail::report(options, opened.error());
@@ -525,15 +514,41 @@ decltype(auto) durable_step_with_span(StepFn&& step, std::string_view name,
   return std::invoke(std::forward<StepFn>(step), name, body);
 }
 
-/// durable_step_with_span under an open parent record (its context()).
+}  // namespace detail
+
+/// Runs `fn` as a durable step with a span: `step(name, body)` is the engine's primitive. The
+/// first time (and again if the engine runs the body again, e.g. after a crash before it stored
+/// the result), the body opens a child of `parent` named `name` with an id derived from `id`
+/// (role "span"; the attempt is id.attempt plus the number of earlier runs of this body in this
+/// call), starts it at now(), runs `fn` (as fn(span_record&) if it takes the span, else fn()),
+/// closes it at now(), sets the status from the outcome, and emits it through `sink` once. On a
+/// replay the engine returns the stored result and nothing is made or emitted.
+///
+/// fn's result is returned unchanged. A failed result (see step_outcome) sets status error with
+/// its message; an exception (when exceptions are on) sets status error with what(), the span is
+/// emitted, and the same exception object is rethrown. A tracing failure (invalid parent) never
+/// stops fn: it runs without a span and the error goes to options.tracing_error.
+///
+/// The engine must run the body (or not) before step() returns. Returns what step() returns.
+template <class StepFn, class Fn, class Sink, class Clock>
+decltype(auto) durable_step_with_span(StepFn&& step, std::string_view name,
+                                      const span_context& parent, const step_identity& id, Fn&& fn,
+                                      Sink&& sink, Clock&& now,
+                                      const durable_options& options = {}) {
+  return detail::step_with_span(std::forward<StepFn>(step), name, parent, errc::ok, id,
+                                std::forward<Fn>(fn), sink, now, options);
+}
+
+/// durable_step_with_span under a parent record (its context()). A closed parent makes no
+/// child: fn runs without a span and span_record_closed goes to options.tracing_error.
 template <class StepFn, class Fn, class Sink, class Clock>
 decltype(auto) durable_step_with_span(StepFn&& step, std::string_view name,
                                       const span_record& parent, const step_identity& id, Fn&& fn,
                                       Sink&& sink, Clock&& now,
                                       const durable_options& options = {}) {
-  return durable_step_with_span(std::forward<StepFn>(step), name, parent.context(), id,
-                                std::forward<Fn>(fn), std::forward<Sink>(sink),
-                                std::forward<Clock>(now), options);
+  return detail::step_with_span(std::forward<StepFn>(step), name, parent.context(),
+                                parent.is_closed() ? errc::span_record_closed : errc::ok, id,
+                                std::forward<Fn>(fn), sink, now, options);
 }
 
 /// Opens a parent ("folder") span in a step of its own: the body opens a record named `name`,
