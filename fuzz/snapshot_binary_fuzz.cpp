@@ -5,7 +5,8 @@
 //   - whatever decodes re-encodes to a form that decodes to the same value and encodes to
 //     itself; it is the input itself unless the input had fields a decoder skips (the format
 //     has one encoding per value);
-//   - the token and text-map forms carry the same value (text map: what W3C can carry).
+//   - the token and text-map forms carry the same value (text map: what W3C can carry);
+//   - both CRC-32C implementations agree on the input.
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "baton/detail/crc32c.hpp"
 #include "baton/snapshot.hpp"
 #include "snapshot_fuzz_common.hpp"
 
@@ -28,6 +30,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     limits.baggage.max_members = 3;
     limits.baggage.max_bytes = 40;
   }
+
+  // The CRC-32C instruction path (when the CPU has it) agrees with the table path.
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(input.data());
+  assert(baton::detail::crc32c(bytes, input.size()) ==
+         baton::detail::crc32c_portable(bytes, input.size()));
 
   const auto decoded = baton::decode_binary(input, limits);
   if (!decoded) {

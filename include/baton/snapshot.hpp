@@ -16,7 +16,9 @@
 
 #include "baton/baggage.hpp"
 #include "baton/carrier.hpp"
+#include "baton/detail/baggage_scan.hpp"
 #include "baton/detail/config.hpp"
+#include "baton/detail/percent.hpp"
 #include "baton/detail/wire.hpp"
 #include "baton/error.hpp"
 #include "baton/ids.hpp"
@@ -121,14 +123,37 @@ inline std::uint8_t* put_context_value(std::uint8_t* p, const span_context& c,
   return p + 26;
 }
 
-inline void append_snapshot_binary(std::string& out, const context_snapshot& s,
-                                   const snapshot_sizes& z) {
-  const std::size_t base = out.size();
-  const std::size_t total = envelope_size(z.payload);
+/// Writes the canonical baggage header (what baggage::header() writes) at p.
+inline std::uint8_t* put_baggage(std::uint8_t* p, const baggage& b) noexcept {
+  char* w = reinterpret_cast<char*>(p);
+  const auto copy = [&w](std::string_view s) {
+    if (!s.empty()) std::memcpy(w, s.data(), s.size());
+    w += s.size();
+  };
+  bool first = true;
+  for (const baggage::entry e : b) {
+    if (!first) *w++ = ',';
+    first = false;
+    copy(e.key);
+    *w++ = '=';
+    w = percent_encode(e.value.data(), e.value.size(), w);
+    for (const baggage_property prop : e.properties) {
+      *w++ = ';';
+      copy(prop.key);
+      if (prop.value) {
+        *w++ = '=';
+        w = percent_encode(prop.value->data(), prop.value->size(), w);
+      }
+    }
+  }
+  return reinterpret_cast<std::uint8_t*>(w);
+}
+
+/// Writes the binary form of `s` (envelope_size(z.payload) bytes) at start.
+inline void write_snapshot_binary(std::uint8_t* const start, const context_snapshot& s,
+                                  const snapshot_sizes& z) noexcept {
   const std::string_view ts = s.context.tracestate.header();
-  out.resize(base + total - wire_checksum_size - z.baggage);
-  auto* p = reinterpret_cast<std::uint8_t*>(&out[base]);
-  p = put_envelope_header(p, wire_kind::context, z.payload);
+  std::uint8_t* p = put_envelope_header(start, wire_kind::context, z.payload);
   p = put_field_header(p, snapshot_tag_context, snapshot_context_size);
   p = put_context_value(p, s.context, s.context.remote ? snapshot_bit_remote : 0);
   if (!ts.empty()) {
@@ -137,12 +162,70 @@ inline void append_snapshot_binary(std::string& out, const context_snapshot& s,
     p += ts.size();
   }
   if (z.baggage != 0) {
-    p = put_field_header(p, snapshot_tag_baggage, z.baggage);
-    s.baggage.append_header(out, unlimited_baggage);
+    p = put_baggage(put_field_header(p, snapshot_tag_baggage, z.baggage), s.baggage);
   }
-  std::uint8_t crc[4];
-  put_u32le(crc, crc32c(reinterpret_cast<const std::uint8_t*>(&out[base]), out.size() - base));
-  out.append(reinterpret_cast<const char*>(crc), 4);
+  const auto body = static_cast<std::size_t>(p - start);
+  BATON_ASSERT(body + wire_checksum_size == envelope_size(z.payload));
+  put_u32le(p, crc32c(start, body));
+}
+
+/// Compares `s` with t[i..n), advancing i past what matches; false at the first difference
+/// (then i is its offset).
+inline bool baggage_literal_matches(std::string_view s, const char* t, std::size_t n,
+                                    std::size_t& i) noexcept {
+  if (n - i >= s.size() && (s.empty() || std::memcmp(t + i, s.data(), s.size()) == 0)) {
+    i += s.size();
+    return true;
+  }
+  for (std::size_t k = 0; i < n && k < s.size() && t[i] == s[k]; ++k) ++i;
+  return false;
+}
+
+/// Compares the %-encoding of `v` (as baggage::header() writes it) with t[i..n), advancing i
+/// past what matches; false at the first difference (then i is its offset).
+inline bool baggage_encoded_matches(std::string_view v, const char* t, std::size_t n,
+                                    std::size_t& i) noexcept {
+  for (const char c : v) {
+    const auto u = static_cast<unsigned char>(c);
+    if (baggage_plain[u] != 0) {
+      if (i == n || t[i] != c) return false;
+      ++i;
+      continue;
+    }
+    const char escape[3] = {'%', upper_hex_chars[u >> 4], upper_hex_chars[u & 15]};
+    for (const char x : escape) {
+      if (i == n || t[i] != x) return false;
+      ++i;
+    }
+  }
+  return true;
+}
+
+/// The offset of the first byte where `text` differs from the canonical header of `b`, or npos
+/// when it is that header. Compares as it encodes: no allocation.
+inline std::size_t baggage_mismatch(const baggage& b, std::string_view text) noexcept {
+  const char* const t = text.data();
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  const auto one = [&](char c) {
+    if (i == n || t[i] != c) return false;
+    ++i;
+    return true;
+  };
+  bool first = true;
+  for (const baggage::entry e : b) {
+    if (!first && !one(',')) return i;
+    first = false;
+    if (!baggage_literal_matches(e.key, t, n, i) || !one('=') ||
+        !baggage_encoded_matches(e.value, t, n, i)) {
+      return i;
+    }
+    for (const baggage_property prop : e.properties) {
+      if (!one(';') || !baggage_literal_matches(prop.key, t, n, i)) return i;
+      if (prop.value && (!one('=') || !baggage_encoded_matches(*prop.value, t, n, i))) return i;
+    }
+  }
+  return i == n ? std::string_view::npos : i;
 }
 
 /// Reads the 26-byte context value (ids must be non-zero; bits outside `known_bits` are
@@ -180,13 +263,6 @@ inline error get_tracestate(std::string_view text, std::size_t at, std::size_t m
   return {};
 }
 
-/// Offset of the first byte where a and b differ (their common length when one is a prefix).
-inline std::size_t first_difference(std::string_view a, std::string_view b) noexcept {
-  std::size_t i = 0;
-  while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
-  return i;
-}
-
 /// Parses baggage text that must be canonical (what baggage::header() writes) and within
 /// `limits`.
 inline error get_baggage(std::string_view text, std::size_t at, const baggage_limits& limits,
@@ -207,24 +283,22 @@ inline error get_baggage(std::string_view text, std::size_t at, const baggage_li
   }
   // Canonical: the text must be exactly what the parsed entries format to (no OWS, no empty
   // members, uppercase %-escapes only where needed, well-formed UTF-8).
-  const std::string canonical = b.header(unlimited_baggage);
-  if (canonical != text) {
-    return {errc::snapshot_invalid_baggage,
-            static_cast<std::uint32_t>(at + first_difference(canonical, text))};
+  if (const std::size_t bad = baggage_mismatch(b, text); bad != std::string_view::npos) {
+    return {errc::snapshot_invalid_baggage, static_cast<std::uint32_t>(at + bad)};
   }
   out = std::move(b);
   return {};
 }
 
-inline result<context_snapshot> decode_snapshot_binary(const std::uint8_t* p, std::size_t n,
-                                                       const snapshot_limits& limits) {
+/// Decodes the binary form at p[0, n) into s (left partly filled on error).
+inline error decode_snapshot_into(const std::uint8_t* p, std::size_t n,
+                                  const snapshot_limits& limits, context_snapshot& s) {
   wire_envelope env;
   if (const error e = open_envelope(p, n, wire_kind::context, limits.max_bytes, env);
       e.code != errc::ok) {
     return e;
   }
   // Version 1 is the only version so far; a decoder for version N keeps a branch per version.
-  context_snapshot s;
   bool have_context = false;
   const std::size_t end = env.payload + env.payload_size;
   wire_fields fields(p, env.payload, end, snapshot_tag_baggage, 0);
@@ -234,7 +308,9 @@ inline result<context_snapshot> decode_snapshot_binary(const std::uint8_t* p, st
     error e{};
     switch (f.tag) {
       case snapshot_tag_context: {
-        if (f.size != snapshot_context_size) return {errc::snapshot_invalid_field, f.offset};
+        if (f.size != snapshot_context_size) {
+          return {errc::snapshot_invalid_field, static_cast<std::uint32_t>(f.offset)};
+        }
         std::uint8_t bits = 0;
         e = get_context_value(p + f.value, f.value, snapshot_bit_remote, s.context, bits);
         s.context.remote = (bits & snapshot_bit_remote) != 0;
@@ -253,8 +329,8 @@ inline result<context_snapshot> decode_snapshot_binary(const std::uint8_t* p, st
     if (e.code != errc::ok) return e;
   }
   if (fields.error_value().code != errc::ok) return fields.error_value();
-  if (!have_context) return {errc::snapshot_missing_field, end};
-  return s;
+  if (!have_context) return {errc::snapshot_missing_field, static_cast<std::uint32_t>(end)};
+  return {};
 }
 
 }  // namespace detail
@@ -307,8 +383,8 @@ inline std::size_t binary_size(const context_snapshot& s) noexcept {
 /// whole and rejected by a decoder with the same limits.
 inline void append_binary(const context_snapshot& s, std::string& out) {
   const detail::snapshot_sizes z = detail::snapshot_payload_size(s);
-  out.reserve(out.size() + detail::envelope_size(z.payload));
-  detail::append_snapshot_binary(out, s, z);
+  detail::append_binary_form(out, detail::envelope_size(z.payload),
+                             [&](std::uint8_t* p) { detail::write_snapshot_binary(p, s, z); });
 }
 
 /// The binary form of `s`: bytes in a std::string (for a protobuf `bytes` field, msgpack bin,
@@ -322,12 +398,15 @@ inline std::string encode_binary(const context_snapshot& s) {
 /// Decodes a binary form; errors carry the byte offset where decoding stopped.
 inline result<context_snapshot> decode_binary(const std::uint8_t* data, std::size_t size,
                                               const snapshot_limits& limits = {}) {
-  return detail::decode_snapshot_binary(data, size, limits);
+  context_snapshot s;
+  if (const error e = detail::decode_snapshot_into(data, size, limits, s); e.code != errc::ok) {
+    return e;
+  }
+  return s;
 }
 inline result<context_snapshot> decode_binary(std::string_view bytes,
                                               const snapshot_limits& limits = {}) {
-  return detail::decode_snapshot_binary(reinterpret_cast<const std::uint8_t*>(bytes.data()),
-                                        bytes.size(), limits);
+  return decode_binary(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size(), limits);
 }
 
 // ---- Token ----------------------------------------------------------------------------------
@@ -343,7 +422,7 @@ inline std::size_t token_size(const context_snapshot& s) noexcept {
 inline void append_token(const context_snapshot& s, std::string& out) {
   const detail::snapshot_sizes z = detail::snapshot_payload_size(s);
   detail::append_token(out, detail::wire_kind::context, detail::envelope_size(z.payload),
-                       [&](std::string& o) { detail::append_snapshot_binary(o, s, z); });
+                       [&](std::uint8_t* p) { detail::write_snapshot_binary(p, s, z); });
 }
 
 inline std::string encode_token(const context_snapshot& s) {
@@ -356,11 +435,13 @@ inline std::string encode_token(const context_snapshot& s) {
 /// binary form, the character where the encoding of the offending byte starts.
 inline result<context_snapshot> decode_token(std::string_view token,
                                              const snapshot_limits& limits = {}) {
-  return detail::decode_token_with<context_snapshot>(
-      token, detail::wire_kind::context, limits.max_bytes,
-      [&](const std::uint8_t* p, std::size_t n) {
-        return detail::decode_snapshot_binary(p, n, limits);
-      });
+  context_snapshot s;
+  const error e = detail::decode_token_into(token, detail::wire_kind::context, limits.max_bytes,
+                                            [&](const std::uint8_t* p, std::size_t n) {
+                                              return detail::decode_snapshot_into(p, n, limits, s);
+                                            });
+  if (e.code != errc::ok) return e;
+  return s;
 }
 
 // ---- Text map -------------------------------------------------------------------------------

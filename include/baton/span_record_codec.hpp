@@ -115,11 +115,9 @@ inline std::uint8_t* put_attribute(std::uint8_t* p, const attribute& a) noexcept
   return put_u64le(p, a.value.bits());
 }
 
-inline void append_span_binary(std::string& out, const span_record& r, std::size_t payload) {
-  const std::size_t base = out.size();
-  const std::size_t total = envelope_size(payload);
-  out.resize(base + total);
-  auto* const start = reinterpret_cast<std::uint8_t*>(&out[base]);
+/// Writes the binary form of `r` (envelope_size(payload) bytes) at start.
+inline void write_span_binary(std::uint8_t* const start, const span_record& r,
+                              std::size_t payload) noexcept {
   std::uint8_t* p = put_envelope_header(start, wire_kind::span, payload);
   p = put_field_header(p, span_tag_identity, snapshot_context_size);
   p = put_context_value(p, r.context(), r.emitted ? span_bit_emitted : 0);
@@ -161,7 +159,7 @@ inline void append_span_binary(std::string& out, const span_record& r, std::size
     for (const attribute& a : l.attributes) p = put_attribute(p, a);
   }
   const auto body = static_cast<std::size_t>(p - start);
-  BATON_ASSERT(body == total - wire_checksum_size);
+  BATON_ASSERT(body + wire_checksum_size == envelope_size(payload));
   put_u32le(p, crc32c(start, body));
 }
 
@@ -242,15 +240,15 @@ inline error get_link(const std::uint8_t* p, const wire_field& f, const span_rec
   return {};
 }
 
-inline result<span_record> decode_span_binary(const std::uint8_t* p, std::size_t n,
-                                              const span_record_limits& limits) {
+/// Decodes the binary form at p[0, n) into r (left partly filled on error).
+inline error decode_span_into(const std::uint8_t* p, std::size_t n,
+                              const span_record_limits& limits, span_record& r) {
   wire_envelope env;
   if (const error e = open_envelope(p, n, wire_kind::span, limits.max_bytes, env);
       e.code != errc::ok) {
     return e;
   }
   const span_limits& sl = limits.span;
-  span_record r;
   bool have_identity = false, have_timing = false;
   const std::size_t end = env.payload + env.payload_size;
   wire_fields fields(p, env.payload, end, span_tag_link, span_repeatable_tags);
@@ -340,7 +338,7 @@ inline result<span_record> decode_span_binary(const std::uint8_t* p, std::size_t
   }
   if (fields.error_value().code != errc::ok) return fields.error_value();
   if (!have_identity || !have_timing) return at(errc::snapshot_missing_field, end);
-  return r;
+  return {};
 }
 
 }  // namespace detail
@@ -353,7 +351,9 @@ inline std::size_t span_binary_size(const span_record& r) noexcept {
 /// Appends the binary form of `r` to `out` (one allocation at most). Writes what it is given:
 /// a record over a decoder's limits is written whole and rejected by that decoder.
 inline void append_span_binary(const span_record& r, std::string& out) {
-  detail::append_span_binary(out, r, detail::span_payload_size(r));
+  const std::size_t payload = detail::span_payload_size(r);
+  detail::append_binary_form(out, detail::envelope_size(payload),
+                             [&](std::uint8_t* p) { detail::write_span_binary(p, r, payload); });
 }
 
 /// The binary form of `r`, bytes in a std::string.
@@ -366,12 +366,14 @@ inline std::string encode_span_binary(const span_record& r) {
 /// Decodes a binary form; errors carry the byte offset where decoding stopped.
 inline result<span_record> decode_span_binary(const std::uint8_t* data, std::size_t size,
                                               const span_record_limits& limits = {}) {
-  return detail::decode_span_binary(data, size, limits);
+  span_record r;
+  if (const error e = detail::decode_span_into(data, size, limits, r); e.code != errc::ok) return e;
+  return r;
 }
 inline result<span_record> decode_span_binary(std::string_view bytes,
                                               const span_record_limits& limits = {}) {
-  return detail::decode_span_binary(reinterpret_cast<const std::uint8_t*>(bytes.data()),
-                                    bytes.size(), limits);
+  return decode_span_binary(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size(),
+                            limits);
 }
 
 /// Characters of the token of `r`.
@@ -384,7 +386,7 @@ inline std::size_t span_token_size(const span_record& r) noexcept {
 inline void append_span_token(const span_record& r, std::string& out) {
   const std::size_t payload = detail::span_payload_size(r);
   detail::append_token(out, detail::wire_kind::span, detail::envelope_size(payload),
-                       [&](std::string& o) { detail::append_span_binary(o, r, payload); });
+                       [&](std::uint8_t* p) { detail::write_span_binary(p, r, payload); });
 }
 
 inline std::string encode_span_token(const span_record& r) {
@@ -396,10 +398,13 @@ inline std::string encode_span_token(const span_record& r) {
 /// Decodes a token; offsets as decode_token (characters of the token).
 inline result<span_record> decode_span_token(std::string_view token,
                                              const span_record_limits& limits = {}) {
-  return detail::decode_token_with<span_record>(token, detail::wire_kind::span, limits.max_bytes,
-                                                [&](const std::uint8_t* p, std::size_t n) {
-                                                  return detail::decode_span_binary(p, n, limits);
-                                                });
+  span_record r;
+  const error e = detail::decode_token_into(token, detail::wire_kind::span, limits.max_bytes,
+                                            [&](const std::uint8_t* p, std::size_t n) {
+                                              return detail::decode_span_into(p, n, limits, r);
+                                            });
+  if (e.code != errc::ok) return e;
+  return r;
 }
 
 BATON_END_NAMESPACE

@@ -343,35 +343,49 @@ inline error read_token_prefix(std::string_view text, wire_kind kind, std::size_
   return {};
 }
 
-/// Appends the token of a binary form that `write(out)` appends to `out` (exactly `binary`
-/// bytes): the prefix, then the binary form written in place and base64url-encoded there, so
-/// the only allocation is the output's.
+/// Appends a binary form of `binary` bytes that `write(p)` writes at p: the string is sized
+/// once, so the only allocation is the output's (none when it has room).
+template <class Write>
+void append_binary_form(std::string& out, std::size_t binary, Write&& write) {
+  const std::size_t start = out.size();
+  out.resize(start + binary);
+  write(reinterpret_cast<std::uint8_t*>(&out[start]));
+}
+
+/// Appends the token of a binary form of `binary` bytes that `write(p)` writes at p: the
+/// prefix, then the binary form written in place and base64url-encoded there.
 template <class Write>
 void append_token(std::string& out, wire_kind kind, std::size_t binary, Write&& write) {
   const std::size_t start = out.size();
-  const std::size_t chars = base64url_encoded_size(binary);
-  out.reserve(start + wire_token_prefix_size + chars);
-  out.resize(start + wire_token_prefix_size);
-  put_token_prefix(&out[start], kind);
-  write(out);
-  BATON_ASSERT(out.size() == start + wire_token_prefix_size + binary);
-  out.resize(start + wire_token_prefix_size + chars);
-  base64url_encode_in_place(&out[start + wire_token_prefix_size], binary);
+  out.resize(start + wire_token_prefix_size + base64url_encoded_size(binary));
+  char* const text = put_token_prefix(&out[start], kind);
+  // Typical forms are written on the stack and encoded front to back (the faster loop);
+  // larger ones in place in the output, encoded back to front.
+  std::uint8_t small[512];
+  if (binary <= sizeof small) {
+    write(small);
+    base64url_encode(small, binary, text);
+  } else {
+    write(reinterpret_cast<std::uint8_t*>(text));
+    base64url_encode_in_place(text, binary);
+  }
 }
 
 /// Decodes a token of `kind` to its binary form and hands it to decode(bytes, size), which
-/// returns a result<T>; errors about the binary form get offsets into the token.
-template <class T, class Decode>
-result<T> decode_token_with(std::string_view text, wire_kind kind, std::size_t max_bytes,
-                            Decode&& decode) {
+/// returns an error (errc::ok on success); errors about the binary form get offsets into the
+/// token.
+template <class Decode>
+error decode_token_into(std::string_view text, wire_kind kind, std::size_t max_bytes,
+                        Decode&& decode) {
   std::size_t prefix = 0;
   unsigned version = 0;
   if (const error e = read_token_prefix(text, kind, prefix, version); e.code != errc::ok) return e;
   const std::size_t chars = text.size() - prefix;
   std::size_t bytes = 0;
-  if (!base64url_decoded_size(chars, bytes))
-    return {errc::snapshot_invalid_base64, text.size() - 1};
-  if (bytes > max_bytes) return {errc::snapshot_too_large, prefix};
+  if (!base64url_decoded_size(chars, bytes)) {
+    return {errc::snapshot_invalid_base64, static_cast<std::uint32_t>(text.size() - 1)};
+  }
+  if (bytes > max_bytes) return {errc::snapshot_too_large, static_cast<std::uint32_t>(prefix)};
   // Typical tokens decode on the stack; larger ones (bounded by max_bytes) on the heap.
   std::uint8_t small[512];
   std::string large;
@@ -381,13 +395,17 @@ result<T> decode_token_with(std::string_view text, wire_kind kind, std::size_t m
     buffer = reinterpret_cast<std::uint8_t*>(&large[0]);
   }
   const std::size_t bad = base64url_decode(text.data() + prefix, chars, buffer);
-  if (bad != chars) return {errc::snapshot_invalid_base64, prefix + bad};
-  result<T> r = decode(static_cast<const std::uint8_t*>(buffer), bytes);
-  if (!r) return {r.code(), token_offset(prefix, r.error().offset)};
+  if (bad != chars) {
+    return {errc::snapshot_invalid_base64, static_cast<std::uint32_t>(prefix + bad)};
+  }
+  const error e = decode(static_cast<const std::uint8_t*>(buffer), bytes);
+  if (e.code != errc::ok) {
+    return {e.code, static_cast<std::uint32_t>(token_offset(prefix, e.offset))};
+  }
   // The prefix names the version as well: both must agree (version 1 is the only one yet, so
   // a disagreement can only be a hand-made token).
   if (bytes > 3 && buffer[3] != version) return {errc::snapshot_invalid_field, 2};
-  return r;
+  return {};
 }
 
 }  // namespace detail
