@@ -179,6 +179,27 @@ TEST(SnapshotWire, Base64urlRfc4648Vectors) {
   EXPECT_EQ(baton::detail::base64url_decode("Zm9vY=", 6, buf), 5u);
 }
 
+TEST(SnapshotWire, Base64urlErrorsAtEveryPosition) {
+  // Every length up to 100 characters (through the 8-character steps and the tails), each with
+  // one character spoiled at every position: the error is that character's index.
+  std::string bytes;
+  for (int i = 0; i < 80; ++i) bytes.push_back(static_cast<char>(i * 37 + 11));
+  for (std::size_t n = 0; n <= 75; ++n) {
+    std::string text(baton::detail::base64url_encoded_size(n), '\0');
+    baton::detail::base64url_encode(reinterpret_cast<const std::uint8_t*>(bytes.data()), n,
+                                    text.data());
+    for (std::size_t bad = 0; bad <= text.size(); ++bad) {
+      std::string t = text;
+      if (bad < t.size()) t[bad] = bad % 3 == 0 ? '+' : bad % 3 == 1 ? '\x80' : '=';
+      std::uint8_t out[80] = {};
+      ASSERT_EQ(baton::detail::base64url_decode(t.data(), t.size(), out), bad) << n;
+      if (bad == t.size()) {
+        EXPECT_EQ(std::string(reinterpret_cast<const char*>(out), n), bytes.substr(0, n));
+      }
+    }
+  }
+}
+
 TEST(SnapshotWire, VarintsAreMinimal) {
   std::uint8_t buf[10];
   EXPECT_EQ(baton::detail::put_varint(buf, 300) - buf, 2);

@@ -68,12 +68,22 @@ constexpr bool base64url_decoded_size(std::size_t chars, std::size_t& bytes) noe
   return true;
 }
 
+constexpr std::uint64_t base64url_bswap64(std::uint64_t x) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  return __builtin_bswap64(x);
+#else
+  std::uint64_t r = 0;
+  for (int k = 0; k < 8; ++k, x >>= 8) r = (r << 8) | (x & 0xff);
+  return r;
+#endif
+}
+
 /// Eight bytes at p as a big-endian number.
 BATON_ALWAYS_INLINE std::uint64_t base64url_load_be64(const std::uint8_t* p) noexcept {
 #if BATON_LITTLE_ENDIAN && (defined(__GNUC__) || defined(__clang__))
   std::uint64_t x;
   std::memcpy(&x, p, 8);
-  return __builtin_bswap64(x);
+  return base64url_bswap64(x);
 #else
   std::uint64_t x = 0;
   for (int k = 0; k < 8; ++k) x = (x << 8) | p[k];
@@ -135,9 +145,10 @@ inline void base64url_encode_in_place(char* buf, std::size_t n) noexcept {
 }
 
 /// Decodes n characters (n % 4 != 1) into out, which needs the size base64url_decoded_size
-/// gives. Returns n on success, else the index of the first character that is not in the
-/// alphabet, or of the last character when its unused low bits are not zero (each byte string
-/// has exactly one encoding, so altered text never decodes to the same bytes).
+/// gives. Returns n on success, else the index of the first character
+/// that is not in the alphabet, or of the last character when its unused low bits are not zero
+/// (each byte string has exactly one encoding, so altered text never decodes to the same
+/// bytes).
 inline std::size_t base64url_decode(const char* in, std::size_t n, std::uint8_t* out) noexcept {
   const auto& t = base64url_shifted;
   const auto at = [in](std::size_t i) { return static_cast<unsigned char>(in[i]); };
@@ -154,7 +165,7 @@ inline std::size_t base64url_decode(const char* in, std::size_t n, std::uint8_t*
     const std::uint32_t w = t[0][at(i + 4)] | t[1][at(i + 5)] | t[2][at(i + 6)] | t[3][at(i + 7)];
     if (BATON_UNLIKELY(((v | w) >> 24) != 0)) return bad_at(i);
     const std::uint64_t six =
-        __builtin_bswap64((std::uint64_t{v} << 40) | (std::uint64_t{w} << 16));
+        base64url_bswap64((std::uint64_t{v} << 40) | (std::uint64_t{w} << 16));
     std::memcpy(out, &six, 8);
     out += 6;
   }

@@ -91,7 +91,20 @@ __attribute__((target("sse4.2"))) inline std::uint32_t crc32c_sse42(const std::u
   }
   c = static_cast<std::uint32_t>(c64);
 #endif
-  for (; n > 0; --n, ++p) c = _mm_crc32_u8(c, *p);
+  // The tail in at most three steps on x86-64 (each step waits for the previous one).
+  for (; n >= 4; n -= 4, p += 4) {
+    std::uint32_t word;
+    std::memcpy(&word, p, 4);
+    c = _mm_crc32_u32(c, word);
+  }
+  if (n >= 2) {
+    std::uint16_t half;
+    std::memcpy(&half, p, 2);
+    c = _mm_crc32_u16(c, half);
+    p += 2;
+    n -= 2;
+  }
+  if (n != 0) c = _mm_crc32_u8(c, *p);
   return ~c;
 }
 
