@@ -78,29 +78,6 @@ constexpr std::size_t derive_field_size(std::string_view s) noexcept {
   return s.size() < derive_max_field ? s.size() : derive_max_field;
 }
 
-/// Writes message bytes to a stack buffer (the usual case: one pass of the hash over contiguous
-/// bytes, which is faster than feeding the incremental hasher piece by piece).
-class derive_buffer {
- public:
-  explicit derive_buffer(unsigned char* out) noexcept : p_(out) {}
-  void update(const void* data, std::size_t n) noexcept {
-    if (n != 0) std::memcpy(p_, data, n);
-    p_ += n;
-  }
-  void update_u8(std::uint8_t b) noexcept { *p_++ = b; }
-  void update_u32le(std::uint32_t v) noexcept {
-    p_[0] = static_cast<unsigned char>(v);
-    p_[1] = static_cast<unsigned char>(v >> 8);
-    p_[2] = static_cast<unsigned char>(v >> 16);
-    p_[3] = static_cast<unsigned char>(v >> 24);
-    p_ += 4;
-  }
-  unsigned char* end() const noexcept { return p_; }
-
- private:
-  unsigned char* p_;
-};
-
 template <class Sink>
 BATON_ALWAYS_INLINE void derive_put_field(Sink& sink, std::string_view s) noexcept {
   const std::size_t n = derive_field_size(s);
@@ -108,12 +85,7 @@ BATON_ALWAYS_INLINE void derive_put_field(Sink& sink, std::string_view s) noexce
   sink.update(s.data(), n);
 }
 
-/// Bytes of the span-id message (docs/derivation.md, domain 0x01).
-constexpr std::size_t span_message_size(const derivation_key& k) noexcept {
-  return 1 + 4 + derive_field_size(k.execution_id) + 4 + derive_field_size(k.step_path) + 4 + 4 +
-         4 + derive_field_size(k.role);
-}
-
+/// The span-id message (docs/derivation.md, domain 0x01), written to `sink` (a hasher).
 template <class Sink>
 void write_span_message(Sink& sink, const derivation_key& k) noexcept {
   sink.update_u8(derive_domain_span);
@@ -124,11 +96,7 @@ void write_span_message(Sink& sink, const derivation_key& k) noexcept {
   derive_put_field(sink, k.role);
 }
 
-/// Bytes of a two-field message (trace and X-Ray domains).
-constexpr std::size_t pair_message_size(std::string_view a, std::string_view b) noexcept {
-  return 1 + 4 + derive_field_size(a) + 4 + derive_field_size(b);
-}
-
+/// A two-field message (trace and X-Ray domains).
 template <class Sink>
 void write_pair_message(Sink& sink, std::uint8_t domain, std::string_view a,
                         std::string_view b) noexcept {
@@ -136,10 +104,6 @@ void write_pair_message(Sink& sink, std::uint8_t domain, std::string_view a,
   derive_put_field(sink, a);
   derive_put_field(sink, b);
 }
-
-/// Keys up to this many message bytes are hashed from a stack buffer, longer ones incrementally;
-/// both give the same result.
-inline constexpr std::size_t derive_stack_message = 256;
 
 /// The rule that keeps derived ids valid: an all-zero result gets its last byte set to 0x01.
 template <std::size_t N>
@@ -151,18 +115,9 @@ BATON_ALWAYS_INLINE void derive_make_nonzero(unsigned char (&bytes)[N]) noexcept
 
 inline void derive_pair_128(const derivation_namespace& ns, std::uint8_t domain, std::string_view a,
                             std::string_view b, unsigned char out[16]) noexcept {
-  if (pair_message_size(a, b) <= derive_stack_message) {
-    unsigned char message[derive_stack_message];
-    derive_buffer buffer(message);
-    write_pair_message(buffer, domain, a, b);
-    siphash13 h(ns.key.data(), true);
-    h.update(message, static_cast<std::size_t>(buffer.end() - message));
-    h.finish128(out);
-  } else {
-    siphash13 h(ns.key.data(), true);
-    write_pair_message(h, domain, a, b);
-    h.finish128(out);
-  }
+  siphash13 h(ns.key.data(), true);
+  write_pair_message(h, domain, a, b);
+  h.finish128(out);
 }
 
 }  // namespace detail
@@ -180,20 +135,12 @@ inline derivation_namespace derivation_namespace::from_name(std::string_view nam
 }
 
 /// The span id of `key` under namespace `ns`: SipHash-1-3-64 of the domain-0x01 message, output
-/// bytes in the reference (little-endian) order, never all zero. About 40 ns for a typical key.
+/// bytes in the reference (little-endian) order, never all zero.
 inline span_id derive_span_id(const derivation_namespace& ns, const derivation_key& key) noexcept {
-  std::uint64_t tag;
-  if (detail::span_message_size(key) <= detail::derive_stack_message) {
-    unsigned char message[detail::derive_stack_message];
-    detail::derive_buffer buffer(message);
-    detail::write_span_message(buffer, key);
-    tag = detail::siphash_64<detail::siphash13>(ns.key.data(), message,
-                                                static_cast<std::size_t>(buffer.end() - message));
-  } else {
-    detail::siphash13 h(ns.key.data(), false);
-    detail::write_span_message(h, key);
-    tag = h.finish64();
-  }
+  // Fields go straight into the hasher, which joins them word by word: no message buffer.
+  detail::siphash13 h(ns.key.data(), false);
+  detail::write_span_message(h, key);
+  const std::uint64_t tag = h.finish64();
   unsigned char bytes[8];
   detail::store_le64(bytes, tag);
   detail::derive_make_nonzero(bytes);

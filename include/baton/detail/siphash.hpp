@@ -42,110 +42,146 @@ class basic_siphash {
   basic_siphash(const unsigned char* key, bool wide_output) noexcept {
     const std::uint64_t k0 = load_le64(key);
     const std::uint64_t k1 = load_le64(key + 8);
-    v0_ = k0 ^ 0x736f6d6570736575ull;  // "somepseudorandomlygeneratedbytes"
-    v1_ = k1 ^ 0x646f72616e646f6dull;
-    v2_ = k0 ^ 0x6c7967656e657261ull;
-    v3_ = k1 ^ 0x7465646279746573ull;
-    if (wide_output) v1_ ^= 0xee;
+    v_.v0 = k0 ^ 0x736f6d6570736575ull;  // "somepseudorandomlygeneratedbytes"
+    v_.v1 = k1 ^ 0x646f72616e646f6dull;
+    v_.v2 = k0 ^ 0x6c7967656e657261ull;
+    v_.v3 = k1 ^ 0x7465646279746573ull;
+    if (wide_output) v_.v1 ^= 0xee;
   }
 
   void update(const void* data, std::size_t n) noexcept {
     if (n == 0) return;  // data may be null then (an empty string_view)
     const auto* p = static_cast<const unsigned char*>(data);
     total_ += n;
-    if (tail_size_ != 0) {
-      // Complete the buffered partial word first.
-      const std::size_t take = n < 8 - tail_size_ ? n : 8 - tail_size_;
-      std::memcpy(tail_ + tail_size_, p, take);
-      tail_size_ += take;
-      p += take;
-      n -= take;
-      if (tail_size_ < 8) return;
-      compress(load_le64(tail_));
-      tail_size_ = 0;
-    }
-    while (n >= 8) {
-      compress(load_le64(p));
-      p += 8;
-      n -= 8;
-    }
-    if (n != 0) {
-      std::memcpy(tail_, p, n);
+    state v = v_;  // a local copy stays in registers through the loops
+    if (tail_size_ == 0) {
+      for (; n >= 8; n -= 8, p += 8) compress(v, load_le64(p));
+      tail_ = load_partial(p, n);
       tail_size_ = n;
+    } else {
+      // The message is not word-aligned here: each word of input completes the pending word
+      // and leaves its last tail_size_ bytes pending.
+      const std::size_t shift = 8 * tail_size_;
+      for (; n >= 8; n -= 8, p += 8) {
+        const std::uint64_t w = load_le64(p);
+        compress(v, tail_ | (w << shift));
+        tail_ = w >> (64 - shift);
+      }
+      update_pending(v, load_partial(p, n), n, shift);
     }
+    v_ = v;
   }
 
   /// Appends one byte.
-  void update_u8(std::uint8_t b) noexcept { update(&b, 1); }
+  void update_u8(std::uint8_t b) noexcept { update_small(b, 1); }
 
   /// Appends v as 4 little-endian bytes.
-  void update_u32le(std::uint32_t v) noexcept {
-    const unsigned char bytes[4] = {
-        static_cast<unsigned char>(v), static_cast<unsigned char>(v >> 8),
-        static_cast<unsigned char>(v >> 16), static_cast<unsigned char>(v >> 24)};
-    update(bytes, 4);
-  }
+  void update_u32le(std::uint32_t v) noexcept { update_small(v, 4); }
 
   /// The 64-bit tag as an integer; its little-endian bytes are the reference output bytes.
   std::uint64_t finish64() noexcept {
-    finalize_message();
-    v2_ ^= 0xff;
-    final_rounds();
-    return v0_ ^ v1_ ^ v2_ ^ v3_;
+    state v = v_;
+    compress(v, last_word());
+    v.v2 ^= 0xff;
+    final_rounds(v);
+    return v.v0 ^ v.v1 ^ v.v2 ^ v.v3;
   }
 
   /// The 128-bit tag as the 16 reference output bytes (requires wide_output at construction).
   void finish128(unsigned char out[16]) noexcept {
-    finalize_message();
-    v2_ ^= 0xee;
-    final_rounds();
-    store_le64(out, v0_ ^ v1_ ^ v2_ ^ v3_);
-    v1_ ^= 0xdd;
-    final_rounds();
-    store_le64(out + 8, v0_ ^ v1_ ^ v2_ ^ v3_);
+    state v = v_;
+    compress(v, last_word());
+    v.v2 ^= 0xee;
+    final_rounds(v);
+    store_le64(out, v.v0 ^ v.v1 ^ v.v2 ^ v.v3);
+    v.v1 ^= 0xdd;
+    final_rounds(v);
+    store_le64(out + 8, v.v0 ^ v.v1 ^ v.v2 ^ v.v3);
   }
 
  private:
+  struct state {
+    std::uint64_t v0, v1, v2, v3;
+  };
+
   static BATON_ALWAYS_INLINE std::uint64_t rotl(std::uint64_t x, int b) noexcept {
     return (x << b) | (x >> (64 - b));
   }
-  BATON_ALWAYS_INLINE void round() noexcept {
-    v0_ += v1_;
-    v1_ = rotl(v1_, 13);
-    v1_ ^= v0_;
-    v0_ = rotl(v0_, 32);
-    v2_ += v3_;
-    v3_ = rotl(v3_, 16);
-    v3_ ^= v2_;
-    v0_ += v3_;
-    v3_ = rotl(v3_, 21);
-    v3_ ^= v0_;
-    v2_ += v1_;
-    v1_ = rotl(v1_, 17);
-    v1_ ^= v2_;
-    v2_ = rotl(v2_, 32);
+  static BATON_ALWAYS_INLINE void round(state& v) noexcept {
+    v.v0 += v.v1;
+    v.v1 = rotl(v.v1, 13);
+    v.v1 ^= v.v0;
+    v.v0 = rotl(v.v0, 32);
+    v.v2 += v.v3;
+    v.v3 = rotl(v.v3, 16);
+    v.v3 ^= v.v2;
+    v.v0 += v.v3;
+    v.v3 = rotl(v.v3, 21);
+    v.v3 ^= v.v0;
+    v.v2 += v.v1;
+    v.v1 = rotl(v.v1, 17);
+    v.v1 ^= v.v2;
+    v.v2 = rotl(v.v2, 32);
   }
-  BATON_ALWAYS_INLINE void final_rounds() noexcept {
-    for (int i = 0; i < D; ++i) round();
+  static BATON_ALWAYS_INLINE void final_rounds(state& v) noexcept {
+    for (int i = 0; i < D; ++i) round(v);
   }
-  BATON_ALWAYS_INLINE void compress(std::uint64_t m) noexcept {
-    v3_ ^= m;
-    for (int i = 0; i < C; ++i) round();
-    v0_ ^= m;
+  static BATON_ALWAYS_INLINE void compress(state& v, std::uint64_t m) noexcept {
+    v.v3 ^= m;
+    for (int i = 0; i < C; ++i) round(v);
+    v.v0 ^= m;
   }
-  // The last word: the remaining 0-7 bytes, zero padded, with the message length mod 256 in the
-  // top byte.
-  void finalize_message() noexcept {
-    std::uint64_t last = static_cast<std::uint64_t>(total_ & 0xff) << 56;
-    for (std::size_t i = 0; i < tail_size_; ++i) {
-      last |= static_cast<std::uint64_t>(tail_[i]) << (8 * i);
+  // Appends the n < 8 low bytes of w (little-endian) without touching memory.
+  BATON_ALWAYS_INLINE void update_small(std::uint64_t w, std::size_t n) noexcept {
+    total_ += n;
+    state v = v_;
+    update_pending(v, w, n, 8 * tail_size_);
+    v_ = v;
+  }
+  // Adds n < 8 bytes to the pending ones (shift = 8 * tail_size_), compressing a completed word.
+  BATON_ALWAYS_INLINE void update_pending(state& v, std::uint64_t w, std::size_t n,
+                                          std::size_t shift) noexcept {
+    tail_ |= w << shift;
+    tail_size_ += n;
+    if (tail_size_ >= 8) {  // only possible when shift > 0
+      compress(v, tail_);
+      tail_ = w >> (64 - shift);
+      tail_size_ -= 8;
     }
-    compress(last);
   }
 
-  std::uint64_t v0_, v1_, v2_, v3_;
+  // The last word: the pending 0-7 bytes, zero padded, with the message length mod 256 in the
+  // top byte.
+  std::uint64_t last_word() const noexcept {
+    return tail_ | (static_cast<std::uint64_t>(total_ & 0xff) << 56);
+  }
+
+  // n < 8 bytes at p as a little-endian integer, reading only [p, p + n): two overlapping
+  // fixed-size loads put every byte at its place (overlapping bytes land on themselves).
+  static BATON_ALWAYS_INLINE std::uint64_t load_partial(const unsigned char* p,
+                                                        std::size_t n) noexcept {
+    if (n >= 4) {
+      return load_le32(p) | (static_cast<std::uint64_t>(load_le32(p + n - 4)) << (8 * (n - 4)));
+    }
+    if (n == 0) return 0;
+    return static_cast<std::uint64_t>(p[0]) |
+           (static_cast<std::uint64_t>(p[n / 2]) << (8 * (n / 2))) |
+           (static_cast<std::uint64_t>(p[n - 1]) << (8 * (n - 1)));
+  }
+  static BATON_ALWAYS_INLINE std::uint32_t load_le32(const unsigned char* p) noexcept {
+#if BATON_LITTLE_ENDIAN
+    std::uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+#else
+    return static_cast<std::uint32_t>(p[0]) | (static_cast<std::uint32_t>(p[1]) << 8) |
+           (static_cast<std::uint32_t>(p[2]) << 16) | (static_cast<std::uint32_t>(p[3]) << 24);
+#endif
+  }
+
+  state v_;
   std::uint64_t total_ = 0;
-  unsigned char tail_[8] = {};
+  std::uint64_t tail_ = 0;  // the pending 0-7 bytes, little-endian
   std::size_t tail_size_ = 0;
 };
 
