@@ -114,13 +114,17 @@ inline snapshot_sizes snapshot_payload_size(const context_snapshot& s) noexcept 
 }
 
 /// Writes the 26-byte context value: trace id, span id, raw flags, bits.
-inline std::uint8_t* put_context_value(std::uint8_t* p, const span_context& c,
-                                       std::uint8_t bits) noexcept {
-  std::memcpy(p, c.trace_id.data(), 16);
-  std::memcpy(p + 16, c.span_id.data(), 8);
-  p[24] = c.flags.raw();
+inline std::uint8_t* put_context_value(std::uint8_t* p, const trace_id& trace, const span_id& span,
+                                       trace_flags flags, std::uint8_t bits) noexcept {
+  std::memcpy(p, trace.data(), 16);
+  std::memcpy(p + 16, span.data(), 8);
+  p[24] = flags.raw();
   p[25] = bits;
   return p + 26;
+}
+inline std::uint8_t* put_context_value(std::uint8_t* p, const span_context& c,
+                                       std::uint8_t bits) noexcept {
+  return put_context_value(p, c.trace_id, c.span_id, c.flags, bits);
 }
 
 /// Writes the canonical baggage header (what baggage::header() writes) at p.

@@ -120,7 +120,7 @@ inline void write_span_binary(std::uint8_t* const start, const span_record& r,
                               std::size_t payload) noexcept {
   std::uint8_t* p = put_envelope_header(start, wire_kind::span, payload);
   p = put_field_header(p, span_tag_identity, snapshot_context_size);
-  p = put_context_value(p, r.context(), r.emitted ? span_bit_emitted : 0);
+  p = put_context_value(p, r.trace_id, r.span_id, r.flags, r.emitted ? span_bit_emitted : 0);
   if (r.parent_span_id.is_valid()) {
     p = put_field_header(p, span_tag_parent, 8);
     std::memcpy(p, r.parent_span_id.data(), 8);
@@ -317,6 +317,10 @@ inline error decode_span_into(const std::uint8_t* p, std::size_t n,
       }
       case span_tag_attribute: {
         if (r.attributes.size() >= sl.max_attributes) return at(errc::snapshot_too_large, f.offset);
+        if (r.attributes.empty()) {
+          r.attributes.reserve(
+              count_field_run(p, f.offset, end, span_tag_attribute, sl.max_attributes));
+        }
         wire_cursor c(p, f.value, f.value + f.size);
         attribute a;
         e = get_attribute(c, sl, a);
@@ -326,6 +330,9 @@ inline error decode_span_into(const std::uint8_t* p, std::size_t n,
       }
       case span_tag_link: {
         if (r.links.size() >= sl.max_links) return at(errc::snapshot_too_large, f.offset);
+        if (r.links.empty()) {
+          r.links.reserve(count_field_run(p, f.offset, end, span_tag_link, sl.max_links));
+        }
         span_link l;
         e = get_link(p, f, limits, l);
         if (e.code == errc::ok) r.links.push_back(std::move(l));

@@ -242,6 +242,22 @@ class wire_fields {
   error error_{};
 };
 
+/// How many consecutive fields with `tag` start at p[pos] (before `end`), counting at most
+/// `max`: lets a decoder size a vector once for a run of repeated fields. Malformed headers
+/// just end the count (the field walk reports them).
+inline std::size_t count_field_run(const std::uint8_t* p, std::size_t pos, std::size_t end,
+                                   std::uint8_t tag, std::size_t max) noexcept {
+  std::size_t count = 0;
+  while (count < max && pos < end && p[pos] == tag) {
+    ++pos;
+    std::uint64_t size = 0;
+    if (get_varint(p, end, pos, end - pos, size) != errc::ok) break;
+    pos += static_cast<std::size_t>(size);
+    ++count;
+  }
+  return count;
+}
+
 /// Reads the parts of a field value in order; running past the end is snapshot_invalid_field
 /// (the envelope is complete, so the field itself is malformed).
 class wire_cursor {
