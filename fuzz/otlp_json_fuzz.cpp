@@ -1,7 +1,7 @@
 // Fuzzes the OTLP/JSON encoder with arbitrary text in every string field. Input: one byte of
 // options, 8 bytes of start time, 8 bytes of end time, 8 bytes of number bits, then fields
 // separated by 0xFF 0xFE: span name, status message, resource service name, then key/value
-// pairs (the option bits choose string, int64, double or bool values). Checks:
+// pairs (the number bits choose string, int64, double or bool values). Checks:
 //   - a closed record encodes to text that a strict RFC 8259 reader accepts, that is valid
 //     UTF-8 and has no newline (one log line); an open one is rejected with nothing appended;
 //   - every JSON string decodes back to its input with ill-formed UTF-8 replaced by U+FFFD
