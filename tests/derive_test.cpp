@@ -211,7 +211,8 @@ void put_field(std::string& m, std::string_view f) {
 }
 
 TEST(Derive, FieldsJoinedWordByWordEqualTheWrittenOutMessage) {
-  const unsigned char* zero_key = derivation_namespace{}.key.data();
+  const derivation_namespace zero_ns;
+  const unsigned char* zero_key = zero_ns.key.data();
   for (std::size_t n = 0; n <= 90; ++n) {
     for (std::size_t role_size = 0; role_size <= 9; ++role_size) {
       const std::string e(n, 'e'), s(n % 17, 's'), r(role_size, 'r');
