@@ -34,7 +34,7 @@ inline unsigned count_trailing_zeros(std::uint64_t x) noexcept {
 #if BATON_USE_SWAR && !BATON_USE_SSE2
 /// Bit 7 of each byte set where the byte of x is zero; the lowest set bit is exact (borrows
 /// only travel upward from a zero byte), which is all a "first match" search needs.
-inline std::uint64_t swar_zero_bytes(std::uint64_t x) noexcept {
+inline std::uint64_t swar_zero_bytes_lowest(std::uint64_t x) noexcept {
   return (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
 }
 #endif
@@ -62,7 +62,7 @@ inline std::size_t skip_tracestate_value(const char* p, std::size_t i, std::size
     std::memcpy(&x, p + i, 8);
     // < 0x20 (hasless), >= 0x7f (bit 7 of x or of x + 1), ',' and '=' (zero after XOR).
     const std::uint64_t bad = ((x - ones * 0x20) & ~x & high) | ((x | (x + ones)) & high) |
-                              swar_zero_bytes(x ^ (ones * ',')) | swar_zero_bytes(x ^ (ones * '='));
+                              swar_zero_bytes_lowest(x ^ (ones * ',')) | swar_zero_bytes_lowest(x ^ (ones * '='));
     if (bad != 0) return i + count_trailing_zeros(bad) / 8;
   }
 #endif
