@@ -477,7 +477,8 @@ TEST(B3Extract, InvalidSingleFallsBackToMulti) {
   const auto x = baton::b3_propagator::extract_context(h);
   EXPECT_EQ(x.kind, context_kind::full);
   EXPECT_EQ(x.format, propagation_format::b3multi);
-  EXPECT_EQ(x.error.code, errc::ok);
+  // The rejected single header is still reported beside the context from x-b3-*.
+  EXPECT_EQ(x.error.code, errc::b3_invalid_sampling);
   EXPECT_EQ(x.context.trace_id, tid(tid64));
 }
 

@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -284,6 +286,61 @@ TEST(Environment, SnapshotCopiesTheProcessEnvironment) {
     EXPECT_EQ(env.get("PATH").value_or(""), path);
   }
   EXPECT_GT(env.size(), 0u);
+}
+
+// Review findings: comparators that are function pointers or hold state, C-string getters.
+bool ci_less_fn(const std::string& a, const std::string& b) {
+  return ci_less{}(a, b);
+}
+
+TEST(Carrier, ComparatorObjectsAreAskedNotDefaultConstructed) {
+  using fn_map =
+      std::multimap<std::string, std::string, bool (*)(const std::string&, const std::string&)>;
+  fn_map m(&ci_less_fn);
+  for (int i = 0; i < 40; ++i) m.emplace("x-filler-" + std::to_string(i), "v");
+  m.emplace("TraceParent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  EXPECT_TRUE(baton::extract_trace_context(m).valid());  // more than 32 entries: equal_range
+  using f_map = std::multimap<std::string, std::string,
+                              std::function<bool(const std::string&, const std::string&)>>;
+  f_map fm(ci_less{});
+  fm.emplace("tracestate", "a=1");
+  EXPECT_EQ(all_values(fm, "TRACESTATE"), strings{"a=1"});
+}
+
+TEST(Carrier, CStringGetter) {
+  auto c = baton::make_carrier(
+      [](std::string_view name) -> const char* {
+        return name == "traceparent" ? "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                                     : nullptr;
+      },
+      nullptr);
+  EXPECT_TRUE(baton::extract_trace_context(c).valid());
+  EXPECT_EQ(all_values(c, "tracestate"), strings{});
+}
+
+TEST(Carrier, ManyRepeatsAreRemovedInOnePass) {
+  std::vector<std::pair<std::string, std::string>> v;
+  for (int i = 0; i < 50000; ++i) v.emplace_back(i % 2 ? "Baggage" : "other", "x");
+  baton::carrier_set(v, "baggage", "k=v");
+  EXPECT_EQ(v.size(), 25001u);
+  EXPECT_EQ(all_values(v, "baggage"), strings{"k=v"});
+  baton::http_headers h;
+  for (int i = 0; i < 50000; ++i) h.add("uberctx-k", "x");
+  EXPECT_EQ(h.erase("UBERCTX-K"), 50000u);
+}
+
+TEST(Environment, BlockIsMoveOnlyAndRefusedValuesDoNotInheritTheParents) {
+  static_assert(!std::is_copy_constructible_v<baton::environment::block>);
+  static_assert(std::is_nothrow_move_constructible_v<baton::environment::block>);
+  baton::environment parent;
+  ASSERT_TRUE(parent.set("BAGGAGE", "user=parent-secret"));
+  baton::environment child = parent;
+  auto w = baton::env_writer(child);
+  baton::carrier_set(w, "baggage", std::string(baton::environment::max_value_size + 1, 'a'));
+  EXPECT_FALSE(child.get("BAGGAGE").has_value());
+  auto moved = std::move(parent).to_block();
+  auto other = std::move(moved);
+  EXPECT_EQ(std::string(other.envp()[0]), "BAGGAGE=user=parent-secret");
 }
 
 }  // namespace

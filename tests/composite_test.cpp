@@ -195,8 +195,10 @@ TEST(Composite, TrustPolicies) {
   EXPECT_TRUE(r.valid());
   EXPECT_EQ(r.baggage.header(), "tenant=t1");
   EXPECT_EQ(r.baggage_report.count(errc::baggage_key_filtered), 1u);
-  // accept ignores a filter left in the options.
+  // accept applies a filter set in the options too (a filter is never silently ignored).
   filtered.baggage = baton::baggage_trust::accept;
+  EXPECT_EQ(w3c_first::extract(h, filtered).baggage.header(), "tenant=t1");
+  filtered.baggage_options.filter = {};
   EXPECT_EQ(w3c_first::extract(h, filtered).baggage.size(), 2u);
 }
 
@@ -230,10 +232,16 @@ TEST(Composite, InjectWritesEveryFormatAndClearsStaleFields) {
   // Twice: still one of each.
   ASSERT_TRUE(w3c_first::inject(c, out, {}, &b));
   EXPECT_EQ(out.size(), 3u);
-  // No baggage: the field is removed. An invalid context writes nothing of the trace formats.
+  // No baggage given: the baggage field is left alone. An invalid context writes no trace
+  // format and removes the stale ones, so nothing crosses the hop.
   EXPECT_FALSE(w3c_first::inject(baton::span_context{}, out));
-  EXPECT_EQ(out.count("baggage"), 0u);
-  EXPECT_EQ(out.count("traceparent"), 1u);
+  EXPECT_EQ(out, (std::map<std::string, std::string>{{"baggage", "k=v"}}));
+  // An empty baggage clears the baggage field.
+  const baton::baggage none;
+  EXPECT_FALSE(w3c_first::inject(baton::span_context{}, out, {}, &none));
+  EXPECT_TRUE(out.empty());
+  out["x-test-old"] = "x";
+  out["tracestate"] = "y";
   EXPECT_TRUE(w3c_first::clear(out));
   EXPECT_TRUE(out.empty());
 }

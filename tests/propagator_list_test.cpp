@@ -157,4 +157,76 @@ TEST(PropagatorList, CrossFormatRoundTripKeepsWidthAndDebug) {
   EXPECT_EQ(out.at("b3"), "00000000deadbeef-00000000deadbef0-d");
 }
 
+// Review findings.
+TEST(PropagatorList, LambdaHeaderNeverBeatsTheRequestWhereverItIsListed) {
+  auto list = propagator_list::parse("xray-lambda,tracecontext");
+  list.set_lambda_trace_header("Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8");
+  baton::http_headers h;
+  h.add("traceparent", kTp);
+  auto r = list.extract(h);
+  EXPECT_EQ(r.context.format, propagation_format::w3c);
+  EXPECT_TRUE(r.links.empty());
+  // Without a request context, the Lambda header is used.
+  r = list.extract(baton::http_headers{});
+  EXPECT_EQ(r.context.format, propagation_format::xray_lambda);
+}
+
+TEST(PropagatorList, SameTraceKeepsXrayLineageWhenW3CWins) {
+  baton::http_headers h;
+  h.add("traceparent", "00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-01");
+  h.add("x-amzn-trace-id",
+        "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1;"
+        "Lineage=a87bd80c:1");
+  auto list = propagator_list::parse("tracecontext,xray");
+  auto r = list.extract(h);
+  ASSERT_EQ(r.context.format, propagation_format::w3c);
+  EXPECT_EQ(r.context.extras.xray_fields, "Lineage=a87bd80c:1");
+  std::map<std::string, std::string> out;
+  ASSERT_TRUE(
+      list.inject(r.context.context.child(baton::span_id::from_hex("00f067aa0ba902b7").value()),
+                  out, r.context.extras));
+  EXPECT_EQ(out.at("x-amzn-trace-id"),
+            "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=00f067aa0ba902b7;Sampled=1;"
+            "Lineage=a87bd80c:1");
+}
+
+TEST(PropagatorList, DeferredFullContextIsSampledPerTheCaller) {
+  baton::http_headers h;
+  h.add("b3", "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1");
+  auto r = propagator_list::parse("b3").extract(h);
+  ASSERT_TRUE(r.valid());
+  EXPECT_EQ(r.context.extras.sampling, baton::sampling_decision::deferred);
+  EXPECT_TRUE(baton::continue_trace(r.context, true).flags.sampled());
+  EXPECT_FALSE(baton::continue_trace(r.context, false).flags.sampled());
+}
+
+TEST(PropagatorList, InvalidContextClearsEveryListedTraceFormat) {
+  std::map<std::string, std::string> out{{"traceparent", "old"}, {"b3", "old"}, {"baggage", "k=v"}};
+  EXPECT_FALSE(
+      propagator_list::parse("tracecontext,b3,baggage").inject(baton::span_context{}, out));
+  EXPECT_EQ(out, (std::map<std::string, std::string>{{"baggage", "k=v"}}));
+}
+
+TEST(PropagatorList, B3ListedTwiceIsReadAndReportedOnce) {
+  baton::http_headers h;
+  h.add("b3", "zz");
+  auto r = propagator_list::parse("b3,b3multi").extract(h);
+  EXPECT_EQ(r.issues.size(), 1u);
+}
+
+TEST(PropagatorList, DefaultPolicyAndBatches) {
+  auto list = propagator_list::parse("tracecontext");
+  baton::extract_policy ignore;
+  ignore.context = baton::trust_policy::ignore;
+  list.set_policy(ignore);
+  baton::http_headers h;
+  h.add("traceparent", kTp);
+  EXPECT_EQ(list.extract(h).context.kind, context_kind::none);
+  EXPECT_TRUE(list.extract(h, baton::extract_policy{}).valid());
+  std::vector<baton::http_headers> batch(2, h);
+  auto results = baton::extract_all(list, batch, baton::extract_policy{});
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(baton::links_of(results).size(), 1u);
+}
+
 }  // namespace

@@ -410,16 +410,16 @@ TEST(XrayFormat, SamplingDecisions) {
   EXPECT_EQ(out, "x:" + head + "?");
 }
 
-TEST(XrayFormat, SelfOnlyWhenAsked) {
+TEST(XrayFormat, SelfKeptUnlessTurnedOff) {
   const auto h = parsed(std::string(kViaAlb) + ";Parent=53995c3f42cd8ad8;Sampled=1");
   EXPECT_EQ(baton::format_xray_header(h),
             "Root=1-67891233-abcdef012345678912345678;Parent=53995c3f42cd8ad8;Sampled=1;"
-            "CalledFrom=app");
-  xray_options keep;
-  keep.keep_self = true;
-  EXPECT_EQ(baton::format_xray_header(h, keep),
-            "Root=1-67891233-abcdef012345678912345678;Parent=53995c3f42cd8ad8;Sampled=1;"
             "Self=1-67891233-12456789abcdef012345678;CalledFrom=app");
+  xray_options drop;
+  drop.keep_self = false;
+  EXPECT_EQ(baton::format_xray_header(h, drop),
+            "Root=1-67891233-abcdef012345678912345678;Parent=53995c3f42cd8ad8;Sampled=1;"
+            "CalledFrom=app");
 }
 
 TEST(XrayFormat, FieldsFromElsewhereAreFiltered) {
@@ -792,7 +792,7 @@ TEST(XrayPropagator, InjectReplacesInEveryCarrierShapeAndRepeatsAreIdempotent) {
   }
 }
 
-TEST(XrayPropagator, InjectReemitsPreservedFieldsButNotSelf) {
+TEST(XrayPropagator, InjectReemitsPreservedFieldsSelfIncluded) {
   baton::format_extras extras;
   extras.sampling = sampling_decision::sampled;
   extras.xray_fields =
@@ -800,12 +800,12 @@ TEST(XrayPropagator, InjectReemitsPreservedFieldsButNotSelf) {
   baton::http_headers h;
   EXPECT_TRUE(baton::inject_xray(context(kAwsTrace, kAwsParent, true), h, extras));
   EXPECT_EQ(values_of(h, "x-amzn-trace-id"),
-            std::vector<std::string>{std::string(kAws) + ";" + kLineage + ";CalledFrom=app"});
-  xray_options keep;
-  keep.keep_self = true;
-  EXPECT_TRUE(baton::inject_xray(context(kAwsTrace, kAwsParent, true), h, extras, keep));
-  EXPECT_EQ(values_of(h, "x-amzn-trace-id"),
             std::vector<std::string>{std::string(kAws) + ";" + extras.xray_fields});
+  xray_options drop;
+  drop.keep_self = false;
+  EXPECT_TRUE(baton::inject_xray(context(kAwsTrace, kAwsParent, true), h, extras, drop));
+  EXPECT_EQ(values_of(h, "x-amzn-trace-id"),
+            std::vector<std::string>{std::string(kAws) + ";" + kLineage + ";CalledFrom=app"});
 }
 
 TEST(XrayPropagator, InjectNeverWritesControlCharacters) {
@@ -858,7 +858,8 @@ TEST(XrayRoundTrip, ChildKeepsTraceLineageAndUnknownFields) {
   ASSERT_TRUE(baton::inject_xray(child, out, e.extras));
   EXPECT_EQ(values_of(out, "x-amzn-trace-id"),
             std::vector<std::string>{std::string(kAwsRoot) + ";Parent=00f067aa0ba902b7;Sampled=1;" +
-                                     kLineage + ";CalledFrom=app"});
+                                     "Self=1-67891233-12456789abcdef012345678;" + kLineage +
+                                     ";CalledFrom=app"});
 }
 
 TEST(XrayRoundTrip, DeferredStaysDeferred) {
@@ -881,7 +882,7 @@ TEST(XrayRoundTrip, LoadBalancerRootOnlyContinuesTheTrace) {
   ASSERT_TRUE(baton::inject_xray(next, out, e.extras));
   const std::string v = values_of(out, "x-amzn-trace-id").at(0);
   EXPECT_EQ(v, "Root=1-67891233-abcdef012345678912345678;Parent=" + next.span_id.to_hex() +
-                   ";Sampled=?;CalledFrom=app");
+                   ";Sampled=?;Self=1-67891233-12456789abcdef012345678;CalledFrom=app");
 }
 
 TEST(XrayRoundTrip, W3cToXray) {

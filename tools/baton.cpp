@@ -343,7 +343,11 @@ int run_inspect(const baton::http_headers& headers, const baton::propagator_list
   // With --from, the chosen context may come from another format; W3C's own details
   // (tracestate problems, the version as received) are shown when W3C is read.
   std::optional<baton::propagation_extraction> multi;
-  if (from != nullptr) multi = from->extract(headers);
+  if (from != nullptr) {
+    baton::propagator_list with_baggage = *from;  // W3C baggage always; uberctx- with jaeger
+    with_baggage.add(baton::propagator_name::baggage);
+    multi = with_baggage.extract(headers);
+  }
   const bool w3c_read = from == nullptr || from->has(baton::propagator_name::tracecontext);
   const bool w3c_won =
       from == nullptr || (multi->context.format == baton::propagation_format::w3c && tc.valid());
@@ -392,7 +396,7 @@ int run_inspect(const baton::http_headers& headers, const baton::propagator_list
     out.push_back('}');
   }
   out.append("],\"baggage\":[");
-  append_baggage(out, bg.baggage);
+  append_baggage(out, multi ? multi->baggage : bg.baggage);
   out.append("],\"errors\":[");
   first = true;
   if (w3c_read) {
@@ -413,7 +417,7 @@ int run_inspect(const baton::http_headers& headers, const baton::propagator_list
       append_error(out, first, header_of(issue.format), issue.error);
     }
   }
-  for (const baton::baggage_issue& issue : bg.report) {
+  for (const baton::baggage_issue& issue : multi ? multi->baggage_report : bg.report) {
     append_error(out, first, "baggage", issue.error(), issue.count);
   }
   out.push_back(']');
@@ -583,7 +587,9 @@ int main(int argc, char** argv) {
     if (command == "env" && make_new) {
       if (from_given) return usage_error("--new and --from exclude each other");
       pass_through p;
-      p.context = baton::span_context::new_root(sampled);
+      // X-Ray consumers expect the epoch in a trace id's first 8 hex digits.
+      const bool xray = to.has(baton::propagator_name::xray);
+      p.context = xray ? baton::new_xray_root(sampled) : baton::span_context::new_root(sampled);
       return run_env(p, to);
     }
     baton::http_headers headers;

@@ -4,6 +4,7 @@
 #ifndef BATON_CARRIER_HPP
 #define BATON_CARRIER_HPP
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -117,16 +118,18 @@ inline constexpr bool pair_owns_text =
 
 // Whether an ordered container's comparator ignores ASCII case (cpp-httplib's Headers, a
 // std::map with a case-insensitive less): then equal_range finds every spelling of a name.
-// Probed once per type with two keys that differ only in case.
+// Asked of this carrier's own comparator (it may be a function pointer or hold state), with two
+// keys that differ only in case.
 template <class C>
-bool comparator_ignores_case() {
-  static const bool ignores = [] {
-    const typename C::key_compare less{};
-    const typename C::key_type upper("A"), lower("a");
-    return !less(upper, lower) && !less(lower, upper);
-  }();
-  return ignores;
+bool comparator_ignores_case(const C& carrier) {
+  const auto less = carrier.key_comp();
+  const typename C::key_type upper("A"), lower("a");
+  return !less(upper, lower) && !less(lower, upper);
 }
+
+// The threshold under which a length-first scan beats equal_range with a case-insensitive
+// comparator (whose comparisons fold case per character).
+inline constexpr std::size_t scan_threshold = 32;
 
 template <class R, class = void>
 struct is_found_pair : std::false_type {};
@@ -139,7 +142,15 @@ struct is_found_pair<
 // Turns what a get() member or a getter callable returned into "absent" or a view.
 template <class R>
 bool fetched_value(const R& r, std::string_view& out) {
-  if constexpr (std::is_pointer_v<R>) {
+  if constexpr (std::is_convertible_v<const R&, const char*>) {
+    const char* text = r;  // a C string; null is absent
+    if (text == nullptr) return false;
+    out = std::string_view(text);
+    return true;
+  } else if constexpr (std::is_pointer_v<R>) {
+    static_assert(std::is_convertible_v<decltype(*r), std::string_view>,
+                  "baton: a getter returning a pointer must point to text (std::string, "
+                  "std::string_view) or be a C string");
     if (r == nullptr) return false;
     out = std::string_view(*r);
     return true;
@@ -218,7 +229,7 @@ struct carrier_reader<C, read_access::pairs> {
     if constexpr (has_equal_range<C>::value) {
       // For a few dozen fields, a scan that compares lengths first beats equal_range (whose
       // case-insensitive comparisons call tolower per character); past that, the log wins.
-      if (carrier.size() > 32 && comparator_ignores_case<C>()) {
+      if (carrier.size() > scan_threshold && comparator_ignores_case(carrier)) {
         const auto range = carrier.equal_range(typename C::key_type(name));
         for (auto it = range.first; it != range.second; ++it) visit(std::string_view(it->second));
         return;
@@ -256,25 +267,49 @@ struct carrier_writer<C, write_access::pairs> {
     // A field already spelled exactly `name` gets its value replaced in place (a reused
     // carrier then costs no node or string allocation); every other spelling is removed.
     bool replaced = false;
-    for (auto it = carrier.begin(); it != carrier.end();) {
-      const std::string_view key(it->first);
+    std::size_t others = 0;
+    for (auto& entry : carrier) {
+      const std::string_view key(entry.first);
       if (key.size() == name.size() && iequals_ascii(key, name)) {
         if (!replaced && key == name) {
-          assign_text(it->second, value);
+          assign_text(entry.second, value);
           replaced = true;
-          ++it;
         } else {
-          it = carrier.erase(it);
+          ++others;
         }
-      } else {
-        ++it;
       }
     }
+    if (others != 0) erase_others(carrier, name, replaced);
     if (replaced) return;
     if constexpr (has_key_type<C>::value) {
       carrier.emplace(typename C::key_type(name), typename C::mapped_type(value));
     } else {
       carrier.emplace_back(name, value);
+    }
+  }
+  // Removes every spelling of `name` except, when `keep_first_exact`, the first entry spelled
+  // exactly `name` (the one set() just replaced).
+  static void erase_others(C& carrier, std::string_view name, bool keep_first_exact) {
+    bool kept = !keep_first_exact;
+    auto doomed = [&](const auto& entry) {
+      const std::string_view key(entry.first);
+      if (key.size() != name.size() || !iequals_ascii(key, name)) return false;
+      if (!kept && key == name) {
+        kept = true;
+        return false;
+      }
+      return true;
+    };
+    if constexpr (has_key_type<C>::value) {
+      for (auto it = carrier.begin(); it != carrier.end();) {
+        if (doomed(*it)) {
+          it = carrier.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    } else {
+      carrier.erase(std::remove_if(carrier.begin(), carrier.end(), doomed), carrier.end());
     }
   }
   template <class Text>
@@ -286,19 +321,29 @@ struct carrier_writer<C, write_access::pairs> {
     }
   }
   static void erase(C& carrier, std::string_view name) {
-    for (auto it = carrier.begin(); it != carrier.end();) {
-      const std::string_view key(it->first);
-      if (key.size() == name.size() && iequals_ascii(key, name)) {
-        it = carrier.erase(it);
-      } else {
-        ++it;
+    auto matches = [name](const auto& entry) {
+      const std::string_view key(entry.first);
+      return key.size() == name.size() && iequals_ascii(key, name);
+    };
+    if constexpr (has_key_type<C>::value) {
+      for (auto it = carrier.begin(); it != carrier.end();) {
+        if (matches(*it)) {
+          it = carrier.erase(it);  // node containers: O(1) each
+        } else {
+          ++it;
+        }
       }
+    } else {
+      // Sequence containers: one pass (erasing one by one would be quadratic).
+      carrier.erase(std::remove_if(carrier.begin(), carrier.end(), matches), carrier.end());
     }
   }
 };
 
 // Optional operations offered by members of the carrier itself.
-template <class C, bool = has_member_erase<C>::value>
+// Not for pair containers: their erase(key) (C++23: heterogeneous for std::less<>) matches only
+// the exact spelling; carrier_writer's case-insensitive erase is the one to use.
+template <class C, bool = has_member_erase<C>::value && !is_pair_container<C>::value>
 struct carrier_member_erase {};
 template <class C>
 struct carrier_member_erase<C, true> {
@@ -616,16 +661,11 @@ class http_headers {
 
   /// Removes every field called `name` (any case); returns how many.
   std::size_t erase(std::string_view name) {
-    std::size_t removed = 0;
-    for (auto it = fields_.begin(); it != fields_.end();) {
-      if (detail::iequals_ascii(it->name, name)) {
-        it = fields_.erase(it);
-        ++removed;
-      } else {
-        ++it;
-      }
-    }
-    return removed;
+    const std::size_t before = fields_.size();
+    fields_.erase(std::remove_if(fields_.begin(), fields_.end(),
+                                 [name](const field& f) { return detail::iequals_ascii(f.name, name); }),
+                  fields_.end());
+    return before - fields_.size();
   }
 
   /// Calls visit(value) for each field called `name` (any case), in order.

@@ -117,6 +117,13 @@ class environment {
   /// strings. Valid while the block lives; independent of the environment it came from.
   class block {
    public:
+    // Move-only: the pointers point into this block's own strings.
+    block() = default;
+    block(const block&) = delete;
+    block& operator=(const block&) = delete;
+    block(block&&) noexcept = default;
+    block& operator=(block&&) noexcept = default;
+
     char* const* envp() noexcept { return pointers_.data(); }
     std::size_t size() const noexcept { return strings_.size(); }
 
@@ -197,7 +204,11 @@ class basic_env_carrier {
   void set(std::string_view field, std::string_view value) {
     char name[64];
     if (!map_name(field, name)) return;
-    env_->set(std::string_view(name, field.size()), value);
+    // A refused value (a control character, too long) must not leave the inherited one in
+    // place: the child would receive the parent's context.
+    if (!env_->set(std::string_view(name, field.size()), value)) {
+      env_->erase(std::string_view(name, field.size()));
+    }
   }
 
   template <class E = Env, class = std::enable_if_t<!std::is_const_v<E>>>

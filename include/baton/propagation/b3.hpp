@@ -445,13 +445,13 @@ inline std::size_t b3_field_of(std::string_view name) noexcept {
 /// default traits of a pair container without a case-insensitive comparator, http_headers):
 /// then one pass over the entries finds exactly what six lookups would, six times faster.
 template <class C>
-bool b3_lookup_is_scan() {
+bool b3_lookup_is_scan(const C& carrier) {
   if constexpr (std::is_same_v<C, http_headers>) {
     return true;
   } else if constexpr (read_access_of<C>() == read_access::pairs &&
                        std::is_base_of_v<carrier_reader<C>, carrier_traits<C>>) {
     if constexpr (has_equal_range<C>::value) {
-      return !comparator_ignores_case<C>();
+      return carrier.size() <= scan_threshold || !comparator_ignores_case(carrier);
     } else {
       return true;
     }
@@ -464,11 +464,10 @@ bool b3_lookup_is_scan() {
 /// Every field is a singleton (identical repeats accepted, different ones make it invalid).
 template <class Carrier>
 extracted_context extract_b3(const Carrier& carrier) {
-  using C = std::remove_cv_t<Carrier>;
   extracted_context out;
   out.format = propagation_format::b3;
   b3_field_read fields[b3_field_count];
-  const bool one_pass = b3_lookup_is_scan<C>();
+  const bool one_pass = b3_lookup_is_scan(carrier);
   if (one_pass) {
     carrier_visit_all(carrier, [&](std::string_view name, std::string_view value) {
       const std::size_t i = b3_field_of(name);
@@ -523,6 +522,9 @@ extracted_context extract_b3(const Carrier& carrier) {
     if (h) {
       out.format = propagation_format::b3multi;
       b3_fill(*h, out);
+      // The context came from x-b3-*; a rejected b3 header is still reported (the field was
+      // present and invalid), without replacing the valid context.
+      if (keep_single_error) out.error = single_error;
       return out;
     }
     multi_error = h.error();
@@ -551,7 +553,8 @@ struct b3_propagator {
   /// Reads `b3` first: when present and valid it wins. When it is absent, or present but
   /// invalid (malformed, or repeated with different values), the x-b3-* headers are read
   /// instead, as OpenTelemetry does. `format` says which encoding the result came from (b3 or
-  /// b3multi). When both fail, the single header's error is reported. Never throws on any
+  /// b3multi). A rejected single header's error is reported even when x-b3-* then gives the
+  /// context; when both fail, the single header's error is reported. Never throws on any
   /// input; allocates only for field values over 256 bytes.
   template <class Carrier>
   static extracted_context extract_context(const Carrier& carrier) {

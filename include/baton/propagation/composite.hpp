@@ -32,12 +32,12 @@ enum class trust_policy : std::uint8_t {
 
 /// What incoming baggage may do at this trust boundary.
 enum class baggage_trust : std::uint8_t {
-  accept = 0,  ///< keep every entry within the limits (a filter in the options is not applied)
-  filter = 1,  ///< keep only the keys the options' filter accepts
+  accept = 0,  ///< keep the entries within the limits (and the options' filter, if one is set)
+  filter = 1,  ///< the same, stating that the options' filter decides (the allowlist case)
   drop = 2,    ///< keep none (the report still says whether baggage was there)
 };
 
-/// The extract policy of one call (or of a propagator, as its default).
+/// The extract policy of one call; a propagator_list also keeps one as its default.
 struct extract_policy {
   trust_policy context = trust_policy::continue_trace;
   baggage_trust baggage = baggage_trust::accept;
@@ -89,6 +89,25 @@ template <class P>
 struct is_baggage_source<P, std::void_t<decltype(&P::template extract_baggage<http_headers>)>>
     : std::true_type {};
 
+// Another format carried the same trace as the chosen one: what only it carries belongs to the
+// chosen context too, so the next inject re-emits it (W3C vendors' tracestate; X-Ray Lineage,
+// whose loss silently disables Lambda's recursion detection; a 64-bit width; debug).
+inline void merge_same_trace(extracted_context& chosen, extracted_context& e) {
+  if (chosen.context.tracestate.empty() && !e.context.tracestate.empty()) {
+    chosen.context.tracestate = std::move(e.context.tracestate);
+  }
+  format_extras& to = chosen.extras;
+  const format_extras& from = e.extras;
+  if (to.xray_fields.empty() && !from.xray_fields.empty()) to.xray_fields = from.xray_fields;
+  if (from.trace_id_64) to.trace_id_64 = true;
+  if (!to.parent_span_id.is_valid() && from.parent_span_id.is_valid()) {
+    to.parent_span_id = from.parent_span_id;
+  }
+  if (from.sampling == sampling_decision::debug && chosen.context.flags.sampled()) {
+    to.sampling = sampling_decision::debug;
+  }
+}
+
 // Folds one format's extraction into the composite result (first full wins; see
 // propagation_extraction::context).
 inline void merge_extracted(propagation_extraction& out, extracted_context&& e) {
@@ -100,10 +119,8 @@ inline void merge_extracted(propagation_extraction& out, extracted_context&& e) 
       chosen = std::move(e);
     } else if (e.context.trace_id != chosen.context.trace_id) {
       out.links.push_back(std::move(e.context));
-    } else if (e.format == propagation_format::w3c && chosen.context.tracestate.empty()) {
-      // Same trace as the winner: W3C's tracestate belongs to it (vendors' state is kept when
-      // another format carried the same trace first).
-      chosen.context.tracestate = std::move(e.context.tracestate);
+    } else {
+      merge_same_trace(chosen, e);
     }
   } else if (static_cast<std::uint8_t>(e.kind) > static_cast<std::uint8_t>(chosen.kind)) {
     chosen = std::move(e);
@@ -138,9 +155,7 @@ inline void apply_trust(propagation_extraction& out, trust_policy policy) {
 }
 
 inline baggage_options baggage_options_for(const extract_policy& policy) {
-  baggage_options options = policy.baggage_options;
-  if (policy.baggage == baggage_trust::accept) options.filter = baggage_key_filter{};
-  return options;
+  return policy.baggage_options;  // the filter, when one is set, applies to accept and filter
 }
 
 template <std::size_t... N>
@@ -193,19 +208,25 @@ struct composite_propagator {
     return out;
   }
 
-  /// Writes every member's format for `context` (replacing, never appending) and `entries`
-  /// through every baggage source; `extras` re-emits format details received (64-bit widths,
-  /// debug, X-Ray Lineage). An invalid context writes no trace format (returns false) but
-  /// baggage is still written or cleared.
+  /// Writes every member's format for `context` (replacing, never appending) and, when
+  /// `entries` is given, the baggage through every baggage source (an empty baggage clears
+  /// their fields; nullptr leaves them alone); `extras` re-emits format details received
+  /// (64-bit widths, debug, X-Ray Lineage). An invalid context writes no trace format: the
+  /// fields of every trace format are removed instead (if the carrier can erase) and false is
+  /// returned.
   template <class Carrier>
   static bool inject(const span_context& context, Carrier& carrier,
                      const format_extras& extras = {}, const baggage* entries = nullptr,
                      const baggage_limits& limits = {}) {
-    bool wrote = context.is_valid();
-    if (wrote) (inject_one<Propagators>(context, carrier, extras), ...);
-    const baggage empty;
-    (inject_baggage_one<Propagators>(entries != nullptr ? *entries : empty, carrier, limits), ...);
-    return wrote;
+    const bool valid = context.is_valid();
+    if (valid) {
+      (inject_one<Propagators>(context, carrier, extras), ...);
+    } else {
+      // Nothing to send: no stale context of any format may cross this hop.
+      (clear_trace_fields<Propagators>(carrier), ...);
+    }
+    if (entries != nullptr) (inject_baggage_one<Propagators>(*entries, carrier, limits), ...);
+    return valid;
   }
 
   /// Removes every field any member reads or writes (a reused carrier, or a hop that must not
@@ -248,6 +269,13 @@ struct composite_propagator {
     }
   }
   template <class P, class Carrier>
+  static void clear_trace_fields(Carrier& carrier) {
+    if constexpr (detail::is_trace_propagator<P>::value) {
+      for (std::string_view name : P::fields) carrier_erase(carrier, name);
+      for (std::string_view name : P::cleared_fields) carrier_erase(carrier, name);
+    }
+  }
+  template <class P, class Carrier>
   static void inject_baggage_one(const baggage& entries, Carrier& carrier,
                                  const baggage_limits& limits) {
     if constexpr (detail::is_baggage_source<P>::value) {
@@ -270,6 +298,16 @@ std::vector<propagation_extraction> extract_all(const Range& carriers,
                                                 const extract_policy& policy = {}) {
   std::vector<propagation_extraction> out;
   for (const auto& carrier : carriers) out.push_back(Propagator::extract(carrier, policy));
+  return out;
+}
+
+/// extract_all with a propagator object (a propagator_list, or any type with a member
+/// extract(carrier, policy)).
+template <class Propagator, class Range>
+std::vector<propagation_extraction> extract_all(const Propagator& propagator, const Range& carriers,
+                                                const extract_policy& policy) {
+  std::vector<propagation_extraction> out;
+  for (const auto& carrier : carriers) out.push_back(propagator.extract(carrier, policy));
   return out;
 }
 

@@ -136,14 +136,17 @@ struct extracted_context {
   span_context context;
   format_extras extras;
   bool found = false;    ///< the format's field(s) were present in the carrier
-  baton::error error{};  ///< why the field was rejected (errc::ok when absent or usable)
+  /// Why a field was rejected: errc::ok when absent or valid. B3 can report a rejected `b3`
+  /// header beside a usable context read from the x-b3-* headers.
+  baton::error error{};
 
   /// A valid remote parent was extracted.
   bool valid() const noexcept { return kind == context_kind::full; }
 };
 
 /// The context of the next span after an extraction (the common "continue or start" step):
-///   full          -> a child of the remote parent (new random span id, flags kept);
+///   full          -> a child of the remote parent (new random span id, flags kept; a deferred
+///                    decision becomes `sample_if_undecided`);
 ///   trace_id_only -> the same trace id with a new random span id, sampled per the decision
 ///                    (deferred: `sample_if_undecided`); there is no parent to link;
 ///   sampling_only -> a new trace honoring the decision;
@@ -153,8 +156,13 @@ inline span_context continue_trace(const extracted_context& in, bool sample_if_u
   const bool decided = d != sampling_decision::deferred;
   const bool sampled = decided ? d != sampling_decision::not_sampled : sample_if_undecided;
   switch (in.kind) {
-    case context_kind::full:
-      return in.context.child();
+    case context_kind::full: {
+      span_context out = in.context.child();
+      // An undecided sender (B3 without a sampling state, X-Ray Sampled=?) leaves the
+      // decision to this hop, not "not sampled".
+      if (!decided) out.flags = out.flags.with_sampled(sample_if_undecided);
+      return out;
+    }
     case context_kind::trace_id_only: {
       span_context out;
       out.trace_id = in.context.trace_id;

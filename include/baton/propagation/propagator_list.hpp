@@ -81,7 +81,8 @@ class propagator_list {
   /// case-insensitive. Empty items and repeats are skipped; "none" contributes nothing; an
   /// unknown name (ottrace, a typo) is kept in unknown_names() and ignored, never fatal.
   /// "xray-lambda" replaces "xray" (listing both keeps the first position, with the Lambda
-  /// fallback), as OpenTelemetry's AWS Lambda guidance says.
+  /// fallback), as OpenTelemetry's AWS Lambda guidance says; the Lambda header is consulted
+  /// only when no listed format extracted a valid context from the request.
   static propagator_list parse(std::string_view names) {
     propagator_list list;
     while (true) {
@@ -180,9 +181,20 @@ class propagator_list {
     return out;
   }
 
+  /// The default policy of extract(carrier) (a trust boundary configured once per listener).
+  void set_policy(const extract_policy& policy) { policy_ = policy; }
+  const extract_policy& policy() const noexcept { return policy_; }
+
+  /// Extracts with the list's default policy (set_policy).
   template <class Carrier>
-  propagation_extraction extract(const Carrier& carrier, const extract_policy& policy = {}) const {
+  propagation_extraction extract(const Carrier& carrier) const {
+    return extract(carrier, policy_);
+  }
+
+  template <class Carrier>
+  propagation_extraction extract(const Carrier& carrier, const extract_policy& policy) const {
     propagation_extraction out;
+    bool b3_read = false;  // b3 and b3multi read the same fields: once is enough
     for (std::size_t i = 0; i < size_; ++i) {
       switch (entries_[i]) {
         case propagator_name::tracecontext:
@@ -190,25 +202,26 @@ class propagator_list {
           break;
         case propagator_name::b3:
         case propagator_name::b3multi:
-          detail::merge_extracted(out, b3_propagator::extract_context(carrier));
+          if (!b3_read) detail::merge_extracted(out, b3_propagator::extract_context(carrier));
+          b3_read = true;
           break;
         case propagator_name::jaeger:
           detail::merge_extracted(out, jaeger_propagator::extract_context(carrier));
           break;
         case propagator_name::xray:
-          detail::merge_extracted(out, xray_propagator::extract_context(carrier));
-          break;
         case propagator_name::xray_lambda:
-          // The Lambda header is consulted only when nothing valid came before it.
-          if (out.context.kind == context_kind::full) {
-            detail::merge_extracted(out, xray_propagator::extract_context(carrier));
-          } else {
-            detail::merge_extracted(out, extract_xray_lambda(carrier, lambda_header_));
-          }
+          detail::merge_extracted(out, xray_propagator::extract_context(carrier));
           break;
         case propagator_name::baggage:
           break;
       }
+    }
+    // The Lambda trace header is a fallback: used only when nothing valid was extracted from
+    // the request by any format, wherever xray-lambda sits in the list (the process-level
+    // header must never beat the request's own context).
+    if (has(propagator_name::xray_lambda) && out.context.kind != context_kind::full &&
+        !lambda_header_.empty()) {
+      detail::merge_extracted(out, extract_lambda_trace_header(lambda_header_));
     }
     detail::apply_trust(out, policy.context);
     if (has(propagator_name::baggage) || has(propagator_name::jaeger)) {
@@ -231,21 +244,26 @@ class propagator_list {
     return out;
   }
 
-  /// Writes every format of the list (see composite_propagator::inject). Returns whether the
-  /// context was valid and written.
+  /// Writes every format of the list (see composite_propagator::inject: baggage only when
+  /// `entries` is given; an invalid context removes every listed trace format's fields).
+  /// Returns whether the context was valid and written.
   template <class Carrier>
   bool inject(const span_context& context, Carrier& carrier, const format_extras& extras = {},
               const baggage* entries = nullptr, const baggage_limits& limits = {}) const {
     const bool valid = context.is_valid();
-    const baggage empty;
-    const baggage& b = entries != nullptr ? *entries : empty;
+    if (!valid) {
+      // Nothing to send: no stale context of any listed format may cross this hop.
+      for (std::string_view name : fields()) {
+        if (name != baggage_propagator::field) carrier_erase(carrier, name);
+      }
+    }
     for (std::size_t i = 0; i < size_; ++i) {
       switch (entries_[i]) {
         case propagator_name::tracecontext:
           if (valid) trace_context_propagator::inject(context, carrier, extras);
           break;
         case propagator_name::baggage:
-          baggage_propagator::inject_baggage(b, carrier, limits);
+          if (entries != nullptr) baggage_propagator::inject_baggage(*entries, carrier, limits);
           break;
         case propagator_name::b3:
           // With both B3 encodings listed, each would erase the other's fields: b3multi's
@@ -260,7 +278,7 @@ class propagator_list {
           break;
         case propagator_name::jaeger:
           if (valid) jaeger_propagator::inject(context, carrier, extras);
-          jaeger_propagator::inject_baggage(b, carrier);
+          if (entries != nullptr) jaeger_propagator::inject_baggage(*entries, carrier, limits);
           break;
         case propagator_name::xray:
         case propagator_name::xray_lambda:
@@ -301,6 +319,7 @@ class propagator_list {
   std::size_t size_ = 0;
   std::vector<std::string> unknown_;
   std::string lambda_header_;
+  extract_policy policy_{};
 };
 
 BATON_END_NAMESPACE

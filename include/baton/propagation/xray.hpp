@@ -57,9 +57,10 @@ struct xray_options {
   /// Write: the longest header to write, clamped to [xray_core_max_size, xray_max_input_size].
   /// Preserved fields are dropped whole to fit, Lineage last.
   std::size_t max_header_size = xray_max_header_size;
-  /// Write: also send Self fields on. Off by default: Self names a load balancer's own segment,
-  /// not this hop (the AWS SDKs drop it too, and the next load balancer writes its own).
-  bool keep_self = false;
+  /// Write: send Self fields on, as every other preserved field (the default: what came in goes
+  /// out). Turn it off to drop Self: it names a load balancer's own segment, not this hop, the
+  /// AWS SDKs drop it, and the next load balancer writes its own.
+  bool keep_self = true;
   /// Write: express a deferred decision by leaving Sampled out instead of `Sampled=?`.
   /// OpenTelemetry's Java and Python X-Ray propagators drop a whole header with `Sampled=?`
   /// and read a missing Sampled as "not sampled".
@@ -595,7 +596,7 @@ inline result<xray_header> parse_xray_header(std::string_view value,
 /// Appends the header for (trace, parent, sampling) and the preserved `fields` to `out`:
 /// `Root=1-{8}-{24}`, `;Parent={16}` when parent is valid, `;Sampled={1|0|?}` (debug is 1; a
 /// deferred decision is `?`, or nothing with omit_deferred_sampled), then each writable field
-/// of `fields` (see xray_options: Self only with keep_self; Root, Parent, Sampled and malformed
+/// of `fields` (see xray_options: Self unless keep_self is off; Root, Parent, Sampled and malformed
 /// fields never) as long as the header stays within max_header_size, Lineage kept longest. The
 /// ids are not checked: callers that must never send an invalid value check them first.
 inline void append_xray_header(std::string& out, const trace_id& trace, const span_id& parent,
@@ -717,7 +718,7 @@ struct xray_propagator {
   }
 
   /// Writes `Root=1-{8}-{24};Parent={span id};Sampled={1|0|?}` and then extras.xray_fields
-  /// (Lineage and unknown fields; Self only with options.keep_self), replacing any
+  /// (Lineage, Self and unknown fields; Self not when options.keep_self is off), replacing any
   /// X-Amzn-Trace-Id in the carrier, within options.max_header_size (256 by default:
   /// preserved fields are dropped whole to fit, Lineage last). Sampled is 1 when the context
   /// is sampled; otherwise `?` when extras.sampling is deferred, else 0. An invalid context is
