@@ -38,7 +38,7 @@ void fuzz_trigger_time(std::string_view text) {
     assert(r.code() == baton::errc::durable_trigger_malformed && r.error().offset == bad);
     return;
   }
-  unsigned __int128 v = 0;
+  std::uint64_t v = 0;  // max_trigger_unix_ms * 10 + 9 fits: no overflow before the check
   std::size_t over_at = text.size();
   for (std::size_t i = 0; i < text.size(); ++i) {
     v = v * 10 + static_cast<unsigned>(text[i] - '0');
