@@ -461,4 +461,38 @@ TEST(Carrier, HttpHeadersBasics) {
   EXPECT_EQ(h.size(), 1u);
 }
 
+// A carrier that cannot erase: a stale tracestate is overwritten with an empty value.
+struct no_erase_carrier {
+  std::vector<std::pair<std::string, std::string>> list;
+  template <class F>
+  void for_each(std::string_view name, F&& visit) const {
+    for (const auto& kv : list) {
+      if (kv.first == name) visit(std::string_view(kv.second));
+    }
+  }
+  void set(std::string_view name, std::string_view value) {
+    for (auto& kv : list) {
+      if (kv.first == name) {
+        kv.second = std::string(value);
+        return;
+      }
+    }
+    list.emplace_back(name, value);
+  }
+};
+
+TEST(Carrier, StaleTracestateIsBlankedWhenTheCarrierCannotErase) {
+  static_assert(!baton::is_erasable_carrier_v<no_erase_carrier>);
+  no_erase_carrier c;
+  c.list.emplace_back("tracestate", "stale=1");
+  auto ctx = baton::span_context::new_root(true);
+  ASSERT_TRUE(baton::inject_trace_context(ctx, c));
+  ASSERT_EQ(c.list.size(), 2u);
+  EXPECT_EQ(c.list[0], (std::pair<std::string, std::string>{"tracestate", ""}));
+  // Nothing stale: nothing added.
+  no_erase_carrier clean;
+  ASSERT_TRUE(baton::inject_trace_context(ctx, clean));
+  EXPECT_EQ(clean.list.size(), 1u);
+}
+
 }  // namespace

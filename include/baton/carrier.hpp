@@ -662,8 +662,20 @@ class http_headers {
   /// Removes every field called `name` (any case); returns how many.
   std::size_t erase(std::string_view name) {
     const std::size_t before = fields_.size();
+    fields_.erase(
+        std::remove_if(fields_.begin(), fields_.end(),
+                       [name](const field& f) { return detail::iequals_ascii(f.name, name); }),
+        fields_.end());
+    return before - fields_.size();
+  }
+
+  /// Removes every field whose name satisfies pred(std::string_view name), in one pass;
+  /// returns how many (prefix formats clear their uberctx- fields this way).
+  template <class Pred>
+  std::size_t erase_if(Pred pred) {
+    const std::size_t before = fields_.size();
     fields_.erase(std::remove_if(fields_.begin(), fields_.end(),
-                                 [name](const field& f) { return detail::iequals_ascii(f.name, name); }),
+                                 [&](const field& f) { return pred(std::string_view(f.name)); }),
                   fields_.end());
     return before - fields_.size();
   }

@@ -3,6 +3,7 @@
 #ifndef BATON_PROPAGATION_JAEGER_HPP
 #define BATON_PROPAGATION_JAEGER_HPP
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -382,10 +383,33 @@ struct jaeger_propagator {
                                     const baggage_limits& limits = {},
                                     baggage_report* report = nullptr) {
     if (report != nullptr) report->clear();
-    if constexpr (is_enumerable_carrier_v<Carrier> && is_erasable_carrier_v<Carrier>) {
+    if constexpr (detail::is_pair_container<Carrier>::value &&
+                  !detail::has_key_type<Carrier>::value) {
+      // A sequence of pairs: one pass (one erase per stale name would be quadratic).
+      carrier.erase(std::remove_if(carrier.begin(), carrier.end(),
+                                   [](const auto& entry) {
+                                     return detail::is_uberctx_name(std::string_view(entry.first));
+                                   }),
+                    carrier.end());
+    } else if constexpr (detail::is_pair_container<Carrier>::value) {
+      for (auto it = carrier.begin(); it != carrier.end();) {
+        if (detail::is_uberctx_name(std::string_view(it->first))) {
+          it = carrier.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    } else if constexpr (std::is_same_v<Carrier, http_headers>) {
+      carrier.erase_if([](std::string_view name) { return detail::is_uberctx_name(name); });
+    } else if constexpr (is_enumerable_carrier_v<Carrier> && is_erasable_carrier_v<Carrier>) {
+      // Other carriers: each distinct stale name erased once.
       std::vector<std::string> stale;
       carrier_visit_all(carrier, [&](std::string_view name, std::string_view) {
-        if (detail::is_uberctx_name(name)) stale.emplace_back(name);
+        if (!detail::is_uberctx_name(name)) return;
+        for (const std::string& seen : stale) {
+          if (detail::iequals_ascii(seen, name)) return;
+        }
+        stale.emplace_back(name);
       });
       for (const std::string& name : stale) carrier_erase(carrier, name);
     }

@@ -171,8 +171,15 @@ struct trace_context_propagator {
         return true;
       }
     }
-    // Never leave another trace's vendor state next to this traceparent.
-    carrier_erase(carrier, tracestate_field);
+    // Never leave another trace's vendor state next to this traceparent. A carrier that cannot
+    // erase gets an empty value over a stale one (an empty tracestate is no tracestate).
+    if (!carrier_erase(carrier, tracestate_field)) {
+      if constexpr (is_readable_carrier_v<Carrier>) {
+        bool stale = false;
+        carrier_for_each(carrier, tracestate_field, [&](std::string_view) { stale = true; });
+        if (stale) carrier_set(carrier, tracestate_field, std::string_view());
+      }
+    }
     return true;
   }
 };
