@@ -20,16 +20,9 @@
 
 #include "baton/carrier.hpp"
 #include "baton/propagation/b3.hpp"
+#include "fuzz_check.hpp"
 
 namespace {
-
-#define FUZZ_CHECK(cond)                                                            \
-  do {                                                                              \
-    if (!(cond)) {                                                                  \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                 \
-    }                                                                               \
-  } while (false)
 
 bool wire_bytes_ok(std::string_view s) {
   for (char c : s) {

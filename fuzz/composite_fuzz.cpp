@@ -16,16 +16,9 @@
 
 #include "baton/carrier.hpp"
 #include "baton/propagation/propagator_list.hpp"
+#include "fuzz_check.hpp"
 
 namespace {
-
-#define FUZZ_CHECK(cond)                                                            \
-  do {                                                                              \
-    if (!(cond)) {                                                                  \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                 \
-    }                                                                               \
-  } while (false)
 
 constexpr const char* kOrders[] = {
     "tracecontext,baggage,b3,jaeger,xray", "xray,b3multi,tracecontext,jaeger,baggage",

@@ -570,6 +570,16 @@ struct b3_propagator {
   template <class Carrier>
   static bool inject(const span_context& context, Carrier& carrier,
                      const format_extras& extras = {}) {
+    if (!write_single_header(context, carrier, extras)) return false;
+    for (std::string_view name : cleared_fields) carrier_erase(carrier, name);
+    return true;
+  }
+
+  /// Writes only the `b3` field, as inject() does, leaving the x-b3-* fields alone (for a
+  /// composite that sends both encodings).
+  template <class Carrier>
+  static bool write_single_header(const span_context& context, Carrier& carrier,
+                                  const format_extras& extras = {}) {
     if (!context.is_valid()) return false;
     b3_header h;
     h.trace_id = context.trace_id;
@@ -580,7 +590,6 @@ struct b3_propagator {
     const char* end = format_b3_single(h, buffer);
     carrier_set(carrier, detail::b3_single_field,
                 std::string_view(buffer, static_cast<std::size_t>(end - buffer)));
-    for (std::string_view name : cleared_fields) carrier_erase(carrier, name);
     return true;
   }
 };

@@ -274,7 +274,7 @@ class propagator_list {
         case propagator_name::b3multi:
           if (!valid) break;
           b3multi_propagator::inject(context, carrier, extras);
-          if (has(propagator_name::b3)) write_b3_single(context, carrier, extras);
+          if (has(propagator_name::b3)) b3_propagator::write_single_header(context, carrier, extras);
           break;
         case propagator_name::jaeger:
           if (valid) jaeger_propagator::inject(context, carrier, extras);
@@ -297,20 +297,6 @@ class propagator_list {
   }
 
  private:
-  template <class Carrier>
-  static void write_b3_single(const span_context& context, Carrier& carrier,
-                              const format_extras& extras) {
-    b3_header h;
-    h.trace_id = context.trace_id;
-    h.trace_id_64 = extras.trace_id_64;
-    h.span_id = context.span_id;
-    h.sampling = detail::b3_decision_to_send(context, extras);
-    char buffer[b3_single_max_size];
-    const char* end = format_b3_single(h, buffer);
-    carrier_set(carrier, b3_propagator::fields[0],
-                std::string_view(buffer, static_cast<std::size_t>(end - buffer)));
-  }
-
   static bool is_xray(propagator_name n) noexcept {
     return n == propagator_name::xray || n == propagator_name::xray_lambda;
   }
