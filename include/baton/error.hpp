@@ -136,9 +136,10 @@ enum class errc : std::uint8_t {
   // [snapshot-codes]
 
   // Durable helpers, deterministic ids, virtual spans (192-223).
-  otlp_open_span = 192,     ///< an open span record (end time 0) cannot be encoded as OTLP
-  otlp_zero_id = 193,       ///< a span record or one of its links has an all-zero id
-  otlp_write_failed = 194,  ///< the sink's writer reported that a write failed
+  otlp_open_span = 192,         ///< an open span record (end time 0) cannot be encoded as OTLP
+  otlp_zero_id = 193,           ///< a span record or one of its links has an all-zero id
+  otlp_write_failed = 194,      ///< the sink's writer reported that a write failed
+  otlp_end_before_start = 195,  ///< a span record ends before it starts
 
   // Virtual spans and step helpers (200-): virtual_span.hpp, durable.hpp.
   durable_trigger_missing = 200,       ///< baggage has no trigger time entry (triggeredAt)
@@ -147,8 +148,10 @@ enum class errc : std::uint8_t {
   durable_trigger_in_future = 203,     ///< trigger time is after "now" (beyond the tolerance)
   durable_span_open = 204,             ///< an open span record cannot be emitted
   durable_already_emitted = 205,       ///< the span record was already emitted
-  durable_emission_dropped = 206,      ///< the sink did not take the record (e.g. a repeat)
+  durable_emission_dropped = 206,      ///< the sink declined the record (a guard saw a repeat)
   durable_step_result_invalid = 207,   ///< a stored step result is not what the helper wrote
+  durable_sink_failed = 208,   ///< the sink failed to take the record (returned false or threw)
+  durable_clock_failed = 209,  ///< the clock threw: the span could not be timed
   // [durable-codes]
 };
 
@@ -352,6 +355,8 @@ constexpr std::string_view to_string(errc code) noexcept {
       return "otlp_zero_id";
     case errc::otlp_write_failed:
       return "otlp_write_failed";
+    case errc::otlp_end_before_start:
+      return "otlp_end_before_start";
     case errc::durable_trigger_missing:
       return "durable_trigger_missing";
     case errc::durable_trigger_malformed:
@@ -368,6 +373,10 @@ constexpr std::string_view to_string(errc code) noexcept {
       return "durable_emission_dropped";
     case errc::durable_step_result_invalid:
       return "durable_step_result_invalid";
+    case errc::durable_sink_failed:
+      return "durable_sink_failed";
+    case errc::durable_clock_failed:
+      return "durable_clock_failed";
       // [durable-names]
   }
   return "unknown";
@@ -573,6 +582,8 @@ constexpr std::string_view message(errc code) noexcept {
       return "span record or link has an all-zero trace id or span id";
     case errc::otlp_write_failed:
       return "writing the encoded spans failed";
+    case errc::otlp_end_before_start:
+      return "span record ends before it starts";
     case errc::durable_trigger_missing:
       return "baggage has no trigger time entry";
     case errc::durable_trigger_malformed:
@@ -586,9 +597,13 @@ constexpr std::string_view message(errc code) noexcept {
     case errc::durable_already_emitted:
       return "span record was already emitted";
     case errc::durable_emission_dropped:
-      return "sink did not take the span record (a repeat, or it failed)";
+      return "sink declined the span record (a repeat)";
     case errc::durable_step_result_invalid:
       return "stored step result is not one the durable helper wrote";
+    case errc::durable_sink_failed:
+      return "sink failed to take the span record";
+    case errc::durable_clock_failed:
+      return "clock threw an exception; the span could not be timed";
       // [durable-messages]
   }
   return "unknown error";

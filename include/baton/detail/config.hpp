@@ -20,6 +20,14 @@
 // assert(): active in debug builds, free in release builds, never an exception.
 #define BATON_ASSERT(cond) assert(cond)
 
+// Whether exceptions are on: g++ and clang define __cpp_exceptions, MSVC defines _CPPUNWIND
+// (/EHsc) and sets __cpp_exceptions only in newer versions.
+#if defined(__cpp_exceptions) || defined(_CPPUNWIND)
+#define BATON_HAS_EXCEPTIONS 1
+#else
+#define BATON_HAS_EXCEPTIONS 0
+#endif
+
 // Little-endian targets take the SWAR fast paths; others use the portable byte loops.
 #if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && \
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
