@@ -284,6 +284,20 @@ TEST(OtlpJson, ZeroIdsAreRejected) {
   EXPECT_EQ(bad.error().offset, 1u);
 }
 
+TEST(OtlpJson, EndBeforeStartIsRejected) {
+  span_record r = plain_child();
+  r.end_time_unix_nano = r.start_time_unix_nano - 1;  // built by hand: close() would refuse it
+  EXPECT_EQ(baton::to_otlp_json(r).code(), errc::otlp_end_before_start);
+  const std::vector<span_record> batch{plain_child(), plain_child(), r};
+  std::string out = "keep";
+  const baton::result<void> bad = baton::append_otlp_json(out, batch);
+  EXPECT_EQ(bad.code(), errc::otlp_end_before_start);
+  EXPECT_EQ(bad.error().offset, 2u);
+  EXPECT_EQ(out, "keep");
+  r.end_time_unix_nano = r.start_time_unix_nano;  // zero length is fine
+  EXPECT_TRUE(baton::to_otlp_json(r));
+}
+
 TEST(OtlpJson, ErrorCodesHaveNamesAndMessages) {
   EXPECT_EQ(static_cast<int>(errc::otlp_open_span), 192);
   EXPECT_EQ(static_cast<int>(errc::otlp_zero_id), 193);
@@ -296,6 +310,9 @@ TEST(OtlpJson, ErrorCodesHaveNamesAndMessages) {
   EXPECT_EQ(baton::message(errc::otlp_zero_id),
             "span record or link has an all-zero trace id or span id");
   EXPECT_EQ(baton::message(errc::otlp_write_failed), "writing the encoded spans failed");
+  EXPECT_EQ(static_cast<int>(errc::otlp_end_before_start), 195);
+  EXPECT_EQ(baton::to_string(errc::otlp_end_before_start), "otlp_end_before_start");
+  EXPECT_EQ(baton::message(errc::otlp_end_before_start), "span record ends before it starts");
 }
 
 // ---- sinks ----------------------------------------------------------------------------------

@@ -377,6 +377,33 @@ TEST(MakeSnapshot, CutsToTheLimits) {
   EXPECT_TRUE(s->context.tracestate.empty());
 }
 
+// Limits above the baggage defaults (64 members, 8192 bytes) are the caller's: the cut list is
+// not cut again to the defaults when it is parsed back.
+TEST(MakeSnapshot, CutsToLimitsAboveTheBaggageDefaults) {
+  baton::baggage b;
+  for (int i = 0; i < 150; ++i) ASSERT_TRUE(b.set("k" + std::to_string(i), "v"));
+  baton::snapshot_options o;
+  o.limits.baggage.max_members = 100;
+  o.limits.baggage.max_bytes = 100000;
+  auto s = baton::make_snapshot(golden_context(), b, o);
+  ASSERT_TRUE(s);
+  ASSERT_EQ(s->baggage.size(), 100u);
+  EXPECT_EQ(s->baggage.header(o.limits.baggage), b.header(o.limits.baggage));
+  EXPECT_EQ(*s->baggage.get("k99"), "v");
+  EXPECT_FALSE(s->baggage.get("k100"));
+
+  o.limits.baggage.max_members = 1000;
+  o.limits.baggage.max_bytes = 9000;  // over 8192: every entry of a 9000-byte list is kept
+  baton::baggage big;
+  for (int i = 0; i < 9; ++i) ASSERT_TRUE(big.set("b" + std::to_string(i), std::string(990, 'x')));
+  ASSERT_GT(big.byte_size(), 8192u);
+  ASSERT_LE(big.header(o.limits.baggage).size(), 9000u);
+  o.limits.max_bytes = std::size_t{1} << 20;
+  s = baton::make_snapshot(golden_context(), big, o);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->baggage.size(), 9u);
+}
+
 TEST(MakeSnapshot, Errors) {
   baton::span_context c = golden_context();
   c.trace_id = {};

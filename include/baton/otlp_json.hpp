@@ -227,13 +227,15 @@ inline std::size_t otlp_size_hint(const span_record* records, std::size_t count,
   return n;
 }
 
-/// Only closed records with valid ids (and links with valid contexts) are encodable. The error
-/// offset is the index of the first record that is not.
+/// Only closed records with valid ids, not ending before they start (a record built by hand or
+/// decoded can), and links with valid contexts are encodable. The error offset is the index of
+/// the first record that is not.
 inline result<void> otlp_check(const span_record* records, std::size_t count) noexcept {
   for (std::size_t i = 0; i < count; ++i) {
     const span_record& r = records[i];
     if (!r.is_closed()) return {errc::otlp_open_span, i};
     if (!r.trace_id.is_valid() || !r.span_id.is_valid()) return {errc::otlp_zero_id, i};
+    if (r.end_time_unix_nano < r.start_time_unix_nano) return {errc::otlp_end_before_start, i};
     for (const span_link& l : r.links) {
       if (!l.context.is_valid()) return {errc::otlp_zero_id, i};
     }
@@ -245,8 +247,9 @@ inline result<void> otlp_check(const span_record* records, std::size_t count) no
 
 /// Appends one ExportTraceServiceRequest holding `count` records (one resource, one scope) to
 /// `out`, as a single line of JSON (no newline inside or at the end). Every record must be
-/// closed and have non-zero ids: otherwise nothing is appended and the error is otlp_open_span
-/// or otlp_zero_id, with the index of the offending record as the offset.
+/// closed, not end before it starts and have non-zero ids: otherwise nothing is appended and the
+/// error is otlp_open_span, otlp_end_before_start or otlp_zero_id, with the index of the
+/// offending record as the offset.
 inline result<void> append_otlp_json(std::string& out, const span_record* records,
                                      std::size_t count, const otlp_resource& resource = {},
                                      const otlp_scope& scope = {}) {

@@ -366,7 +366,8 @@ inline result<context_snapshot> make_snapshot(const span_context& context,
     if (options.baggage == baggage_policy::allowlist) s.baggage.keep_only(options.allowlist);
     if (s.baggage.size() > limits.baggage.max_members ||
         s.baggage.byte_size() > limits.baggage.max_bytes) {
-      s.baggage = baggage::parse(s.baggage.header(limits.baggage));
+      // Already cut to the caller's limits: parse it whole (not under the default 64 / 8192).
+      s.baggage = baggage::parse(s.baggage.header(limits.baggage), {detail::unlimited_baggage, {}});
     }
   }
   if (detail::envelope_size(detail::snapshot_payload_size(s).payload) > limits.max_bytes) {
