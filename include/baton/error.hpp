@@ -150,8 +150,9 @@ enum class errc : std::uint8_t {
   durable_already_emitted = 205,       ///< the span record was already emitted
   durable_emission_dropped = 206,      ///< the sink declined the record (a guard saw a repeat)
   durable_step_result_invalid = 207,   ///< a stored step result is not what the helper wrote
-  durable_sink_failed = 208,   ///< the sink failed to take the record (returned false or threw)
-  durable_clock_failed = 209,  ///< the clock threw: the span could not be timed
+  durable_sink_failed = 208,     ///< the sink failed to take the record (returned false or threw)
+  durable_clock_failed = 209,    ///< the clock threw: the span could not be timed
+  durable_tracing_failed = 210,  ///< the tracing code threw (e.g. out of memory); the work went on
   // [durable-codes]
 };
 
@@ -377,6 +378,8 @@ constexpr std::string_view to_string(errc code) noexcept {
       return "durable_sink_failed";
     case errc::durable_clock_failed:
       return "durable_clock_failed";
+    case errc::durable_tracing_failed:
+      return "durable_tracing_failed";
       // [durable-names]
   }
   return "unknown";
@@ -604,6 +607,8 @@ constexpr std::string_view message(errc code) noexcept {
       return "sink failed to take the span record";
     case errc::durable_clock_failed:
       return "clock threw an exception; the span could not be timed";
+    case errc::durable_tracing_failed:
+      return "tracing threw an exception; the step's work and result were kept";
       // [durable-messages]
   }
   return "unknown error";
