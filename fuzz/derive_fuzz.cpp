@@ -35,7 +35,9 @@ Hasher chunked(const unsigned char* key, bool wide, const std::string& m,
   Hasher h(key, wide);
   std::size_t i = 0, k = 0;
   while (i < m.size()) {
-    std::size_t n = sizes.empty() ? 1 : 1 + sizes[k++ % sizes.size()] % 19;  // never 0
+    std::size_t n = sizes.empty()
+                        ? std::size_t{1}
+                        : std::size_t{1} + std::size_t{sizes[k++ % sizes.size()]} % 19u;  // never 0
     if (n > m.size() - i) n = m.size() - i;
     h.update(m.data() + i, n);
     i += n;
