@@ -342,10 +342,41 @@ TEST(EmitSpan, OnceAndOnlyClosed) {
   open.end_time_unix_nano = 0;
   EXPECT_EQ(baton::emit_span(open, out).code(), errc::durable_span_open);
   EXPECT_EQ(out.spans.size(), 1u);
+  // A sink that returns false failed; one that declines says so with durable_emission_dropped.
   span_record refused = closed_record(3);
   EXPECT_EQ(baton::emit_span(refused, [](const span_record&) { return false; }).code(),
+            errc::durable_sink_failed);
+  EXPECT_FALSE(refused.emitted);
+  EXPECT_EQ(baton::emit_span(refused,
+                             [](const span_record&) -> baton::result<void> {
+                               return errc::durable_emission_dropped;
+                             })
+                .code(),
             errc::durable_emission_dropped);
   EXPECT_FALSE(refused.emitted);
+}
+
+// Something like std::expected<void, std::string>: its error is not a baton error.
+struct text_expected {
+  bool ok;
+  bool has_value() const { return ok; }
+  std::string error() const { return "disk full"; }
+};
+
+TEST(EmitSpan, SinkErrorsPassOn) {
+  span_record r = closed_record(4);
+  // A baton error (otlp_json_line_sink returns result<void>) passes on with its offset.
+  const baton::result<void> write_failed =
+      baton::emit_span(r, [](const span_record&) -> baton::result<void> {
+        return {errc::otlp_write_failed, 3};
+      });
+  EXPECT_EQ(write_failed.code(), errc::otlp_write_failed);
+  EXPECT_EQ(write_failed.error().offset, 3u);
+  EXPECT_EQ(baton::emit_span(r, [](const span_record&) { return text_expected{false}; }).code(),
+            errc::durable_sink_failed);
+  EXPECT_FALSE(r.emitted);
+  EXPECT_TRUE(baton::emit_span(r, [](const span_record&) { return text_expected{true}; }));
+  EXPECT_TRUE(r.emitted);
 }
 
 TEST(GuardedSink, PassesFirstDropsRepeatsRetriesFailures) {
@@ -353,7 +384,10 @@ TEST(GuardedSink, PassesFirstDropsRepeatsRetriesFailures) {
   collector out;
   auto sink = baton::guarded_sink(std::ref(out), guard);
   EXPECT_TRUE(sink(closed_record(1)));
-  EXPECT_FALSE(sink(closed_record(1)));
+  EXPECT_EQ(sink(closed_record(1)).code(), errc::durable_emission_dropped);  // declined
+  span_record open = closed_record(5);
+  open.end_time_unix_nano = 0;
+  EXPECT_EQ(sink(open).code(), errc::durable_span_open);
   span_record a = closed_record(2), b = closed_record(2);
   EXPECT_TRUE(baton::emit_span(a, sink));
   EXPECT_EQ(baton::emit_span(b, sink).code(), errc::durable_emission_dropped);
@@ -362,7 +396,7 @@ TEST(GuardedSink, PassesFirstDropsRepeatsRetriesFailures) {
 
   bool fail = true;
   auto flaky = baton::guarded_sink([&](const span_record&) { return !fail; }, guard);
-  EXPECT_FALSE(flaky(closed_record(9)));
+  EXPECT_EQ(flaky(closed_record(9)).code(), errc::durable_sink_failed);  // failed, not declined
   EXPECT_FALSE(guard.seen(closed_record(9)));  // forgotten: a later try may emit it
   fail = false;
   EXPECT_TRUE(flaky(closed_record(9)));
@@ -806,6 +840,397 @@ TEST(BootSpan, Errors) {
   EXPECT_TRUE(out.spans.empty());
 }
 
+// ---- Review fixes: sinks, clocks, retries, covering, limits ---------------------------------
+
+// A clock that returns the given times in order (then the last one again).
+struct script_clock {
+  std::vector<std::uint64_t> times;
+  std::size_t next = 0;
+  std::uint64_t operator()() {
+    const std::uint64_t t = times[next < times.size() ? next : times.size() - 1];
+    ++next;
+    return t;
+  }
+};
+
+TEST(StepWithSpan, FailingSinksAreReportedRepeatsAreNot) {
+  auto passthrough = [](std::string_view, auto&& body) { return body(); };
+  step_clock clock;
+  baton::step_sequence seq("exec-1");
+  baton::error tracing{};
+  baton::durable_options o;
+  o.tracing_error = &tracing;
+  int runs = 0;
+  auto work = [&] { return ++runs; };
+
+  EXPECT_EQ(baton::durable_step_with_span(
+                passthrough, "a", remote_parent(), seq.next("a"), work,
+                [](const span_record&) { return false; }, clock, o),
+            1);
+  EXPECT_EQ(tracing.code, errc::durable_sink_failed);
+
+  tracing = {};
+  auto otlp_like = [](const span_record&) -> baton::result<void> {
+    return errc::otlp_write_failed;
+  };
+  EXPECT_EQ(baton::durable_step_with_span(passthrough, "a", remote_parent(), seq.next("a"), work,
+                                          otlp_like, clock, o),
+            2);
+  EXPECT_EQ(tracing.code, errc::otlp_write_failed);
+
+  // A repeat declined by a guard is the guard doing its job: nothing is reported.
+  tracing = {};
+  collector out;
+  baton::emission_guard guard;
+  auto sink = baton::guarded_sink(std::ref(out), guard);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(
+        baton::durable_step_with_span(passthrough, "same", remote_parent(),
+                                      baton::step_identity{"exec-1", "same"}, work, sink, clock, o),
+        3 + i);
+  }
+  EXPECT_EQ(tracing.code, errc::ok);
+  EXPECT_EQ(out.spans.size(), 1u);
+  EXPECT_EQ(guard.repeats(), 1u);
+
+  // Boot and close report a failing sink too (their results do not carry it).
+  baton::baggage b = baton::baggage::parse("triggeredAt=1");  // 1 ms: the clock is moved after it
+  clock.next = 5000000;
+  auto boot = baton::durable_boot_span(
+      passthrough, remote_parent(), b, seq.next("boot"), [](const span_record&) { return false; },
+      clock, {}, o);
+  ASSERT_TRUE(boot);
+  EXPECT_FALSE(boot->emitted);
+  EXPECT_EQ(tracing.code, errc::durable_sink_failed);
+  tracing = {};
+  span_record parent =
+      *baton::durable_open_span(passthrough, "p", remote_parent(), seq.next("p"), clock);
+  ASSERT_TRUE(baton::durable_close_span(passthrough, "p.close", parent, otlp_like, clock,
+                                        baton::span_status_code::unset, {}, o));
+  EXPECT_TRUE(parent.is_closed());
+  EXPECT_FALSE(parent.emitted);
+  EXPECT_EQ(tracing.code, errc::otlp_write_failed);
+}
+
+TEST(StepWithSpan, BodyThatClosesItsSpanStillEmitsIt) {
+  auto passthrough = [](std::string_view, auto&& body) { return body(); };
+  step_clock clock;
+  collector out;
+  baton::step_sequence seq("exec-1");
+  EXPECT_EQ(baton::durable_step_with_span(
+                passthrough, "self", remote_parent(), seq.next("self"),
+                [](span_record& span) {
+                  EXPECT_TRUE(span.close(1500));
+                  return std::string("y");
+                },
+                out, clock),
+            "y");
+  ASSERT_EQ(out.spans.size(), 1u);
+  EXPECT_EQ(out.spans[0].start_time_unix_nano, 1000u);
+  EXPECT_EQ(out.spans[0].end_time_unix_nano, 1500u);  // the body's end, not a second now()
+  EXPECT_EQ(clock.reads, 1);
+
+  // A body that emitted its span itself: not emitted twice.
+  baton::durable_step_with_span(
+      passthrough, "own", remote_parent(), seq.next("own"),
+      [&](span_record& span) {
+        EXPECT_TRUE(span.close(clock()));
+        EXPECT_TRUE(baton::emit_span(span, out));
+      },
+      out, clock);
+  EXPECT_EQ(out.spans.size(), 2u);
+}
+
+TEST(StepWithSpan, UnsampledSpansAreEmittedForTheSinkToFilter) {
+  auto passthrough = [](std::string_view, auto&& body) { return body(); };
+  step_clock clock;
+  collector out;
+  baton::span_context unsampled = remote_parent();
+  unsampled.flags = baton::trace_flags();
+  baton::durable_step_with_span(
+      passthrough, "work", unsampled, baton::step_identity{"exec-1", "work"}, [] { return 1; }, out,
+      clock);
+  ASSERT_EQ(out.spans.size(), 1u);
+  EXPECT_FALSE(out.spans[0].flags.sampled());
+  // The filter is the sink's: one that exports sampled spans only.
+  std::vector<span_record> exported;
+  auto sampled_only = [&](const span_record& r) {
+    if (r.flags.sampled()) exported.push_back(r);
+  };
+  baton::durable_step_with_span(
+      passthrough, "work", unsampled, baton::step_identity{"exec-1", "work", 1}, [] { return 1; },
+      sampled_only, clock);
+  EXPECT_TRUE(exported.empty());
+}
+
+// The engine retries a failed step in a later invocation (the failure is not stored). With the
+// engine's attempt number, the retry gets its own span id; without it, the retry reused the
+// failed run's id and the guard dropped the successful span.
+TEST(DurableTracer, EngineAttemptAcrossInvocations) {
+  engine e;
+  step_clock clock;
+  collector out;
+  baton::emission_guard guard;
+  auto sink = baton::guarded_sink(std::ref(out), guard);
+  std::uint32_t attempt = 0;
+  e.hooks.after = [&](std::size_t, std::string_view name) {
+    // The engine does not store a failed "charge": it retries it in the next invocation.
+    return name == "charge" && attempt == 0 ? durable_example::after_step::crash
+                                            : durable_example::after_step::store;
+  };
+  auto run = [&] {
+    baton::durable_tracer tracer(e.step(), "exec-1", std::ref(sink), std::ref(clock));
+    auto parent = tracer.open_span("parent", remote_parent());
+    const std::string charged =
+        tracer.step("charge", *parent, attempt, [&](span_record& span) -> std::string {
+          if (attempt == 0) {  // a transient failure
+            span.set_status(baton::span_status_code::error, "declined");
+            return "";
+          }
+          return "7";
+        });
+    if (charged.empty()) return;
+    EXPECT_TRUE(tracer.close_span(*parent));
+  };
+  run();
+  attempt = 1;
+  e.new_invocation();
+  run();
+  ASSERT_EQ(out.spans.size(), 3u);
+  EXPECT_EQ(out.spans[0].span_id, derived("charge", "span", 0, 0));
+  EXPECT_EQ(out.spans[0].status.code, baton::span_status_code::error);
+  EXPECT_EQ(out.spans[1].span_id, derived("charge", "span", 0, 1));
+  EXPECT_EQ(out.spans[1].status.code, baton::span_status_code::unset);
+  EXPECT_EQ(out.spans[2].name, "parent");
+  EXPECT_EQ(guard.repeats(), 0u);
+}
+
+// Invocation 2 runs on a host whose clock is behind the one that opened the parent, and its
+// clock also steps back before the close: the child starts inside the parent, and the parent
+// ends no earlier than the child.
+TEST(DurableTracer, ParentCoversChildrenWhenClocksGoBackwards) {
+  engine e;
+  script_clock clock{{10000}};
+  collector out;
+  {
+    baton::durable_tracer tracer(e.step(), "exec-1", std::ref(out), std::ref(clock));
+    ASSERT_TRUE(tracer.open_span("parent", remote_parent()));  // then the invocation suspends
+  }
+  e.new_invocation();
+  clock = script_clock{{8000, 20000, 15000}};  // child start, child end, close
+  baton::durable_tracer tracer(e.step(), "exec-1", std::ref(out), std::ref(clock));
+  auto parent = tracer.open_span("parent", remote_parent());
+  ASSERT_TRUE(parent);
+  tracer.step("child", *parent, [] { return 1; });
+  EXPECT_EQ(tracer.latest_child_end(parent->span_id), 20000u);
+  ASSERT_TRUE(tracer.close_span(*parent));
+  ASSERT_EQ(out.spans.size(), 2u);
+  EXPECT_EQ(out.spans[0].start_time_unix_nano, 10000u);  // 8000: before its parent
+  EXPECT_EQ(out.spans[0].end_time_unix_nano, 20000u);
+  EXPECT_EQ(out.spans[1].start_time_unix_nano, 10000u);
+  EXPECT_EQ(out.spans[1].end_time_unix_nano, 20000u);  // 15000: before its child's end
+}
+
+// A nested parent closed in an earlier invocation: the outer parent learns its end from the
+// replayed close (a token carries the times), and from nothing else of that invocation.
+TEST(DurableTracer, NestedParentEndFromAReplayedClose) {
+  engine e;
+  script_clock clock{{100, 200, 900}};
+  collector out;
+  {
+    baton::durable_tracer tracer(e.step(), "exec-1", std::ref(out), std::ref(clock));
+    auto outer = tracer.open_span("outer", remote_parent());
+    auto inner = tracer.open_span("inner", *outer);
+    ASSERT_TRUE(tracer.close_span(*inner));
+  }
+  e.new_invocation();
+  clock = script_clock{{50}};  // a host far behind
+  baton::durable_tracer tracer(e.step(), "exec-1", std::ref(out), std::ref(clock));
+  auto outer = tracer.open_span("outer", remote_parent());
+  auto inner = tracer.open_span("inner", *outer);
+  ASSERT_TRUE(tracer.close_span(*inner));  // replayed
+  EXPECT_EQ(tracer.latest_child_end(outer->span_id), 900u);
+  ASSERT_TRUE(tracer.close_span(*outer));
+  EXPECT_EQ(outer->start_time_unix_nano, 100u);
+  EXPECT_EQ(outer->end_time_unix_nano, 900u);
+  ASSERT_EQ(out.spans.size(), 2u);
+
+  // A nested parent opened on a host behind its outer parent starts inside it.
+  script_clock late{{5}};
+  auto passthrough = [](std::string_view, auto&& body) { return body(); };
+  span_record open_outer = *span_record::open("o", remote_parent(), sid("00000000000000a1"), 70);
+  auto nested = baton::durable_open_span(passthrough, "n", open_outer,
+                                         baton::step_identity{"exec-1", "n"}, late);
+  ASSERT_TRUE(nested);
+  EXPECT_EQ(nested->start_time_unix_nano, 70u);
+  EXPECT_EQ(nested->parent_span_id, open_outer.span_id);
+  // durable_close_span takes the bound itself.
+  ASSERT_TRUE(baton::durable_close_span(passthrough, "n.close", *nested, out, late,
+                                        baton::span_status_code::unset, {}, {}, 400));
+  EXPECT_EQ(nested->end_time_unix_nano, 400u);
+}
+
+// Records made under raised limits are read back under the same limits on replays.
+TEST(OpenCloseSpan, StoredTokensDecodeWithTheCallersLimits) {
+  engine e;
+  step_clock clock;
+  collector out;
+  baton::durable_options o;
+  o.limits.max_name_size = 4096;
+  const std::string name(1500, 'n');
+  auto opened = baton::durable_open_span(e.step(), name, remote_parent(),
+                                         baton::step_identity{"exec-1", "p"}, clock, o);
+  ASSERT_TRUE(opened);
+  EXPECT_EQ(opened->name, name);
+  ASSERT_TRUE(baton::durable_close_span(e.step(), "p.close", *opened, out, clock,
+                                        baton::span_status_code::unset, {}, o));
+  EXPECT_TRUE(opened->is_closed());
+  // With the default limits the same token is refused.
+  EXPECT_FALSE(baton::decode_span_token(e.journal.entries[0].value));
+
+  baton::queue_wait_options wait;
+  wait.name = name;
+  wait.limits.max_name_size = 4096;
+  baton::baggage b = baton::baggage::parse("triggeredAt=1");  // 1 ms: the clock is moved after it
+  clock.next = 5000000;
+  auto boot = baton::durable_boot_span(e.step(), remote_parent(), b,
+                                       baton::step_identity{"exec-1", "boot"}, out, clock, wait);
+  ASSERT_TRUE(boot);
+  EXPECT_EQ(boot->name, name);
+  e.new_invocation();
+  auto replayed = baton::durable_open_span(e.step(), name, remote_parent(),
+                                           baton::step_identity{"exec-1", "p"}, clock, o);
+  ASSERT_TRUE(replayed);
+  EXPECT_EQ(replayed->name, name);
+}
+
+#if __cpp_exceptions
+// Tracing never stops the work, runs it again or changes its outcome: a sink or a clock that
+// throws after fn succeeded leaves fn's result returned and stored.
+TEST(StepWithSpan, ThrowingSinkOrClockNeverFailsTheStep) {
+  engine e;
+  step_clock clock;
+  baton::error tracing{};
+  baton::durable_options o;
+  o.tracing_error = &tracing;
+  int emails = 0;
+  auto throwing = [](const span_record&) { throw std::runtime_error("collector down"); };
+  auto email = [&] {
+    ++emails;
+    return std::string("sent");
+  };
+  baton::step_sequence seq("exec-1");
+  EXPECT_EQ(baton::durable_step_with_span(e.step(), "email", remote_parent(), seq.next("email"),
+                                          email, throwing, clock, o),
+            "sent");
+  EXPECT_EQ(emails, 1);
+  ASSERT_EQ(e.journal.entries.size(), 1u);
+  EXPECT_EQ(e.journal.entries[0].value, "sent");
+  EXPECT_EQ(tracing.code, errc::durable_sink_failed);
+
+  // The clock throws when the span is closed: the result is kept, the span lost.
+  collector out;
+  int reads = 0;
+  auto end_fails = [&]() -> std::uint64_t {
+    if (++reads == 2) throw std::runtime_error("no clock");
+    return 1000;
+  };
+  tracing = {};
+  EXPECT_EQ(baton::durable_step_with_span(e.step(), "email", remote_parent(), seq.next("email"),
+                                          email, out, end_fails, o),
+            "sent");
+  EXPECT_EQ(emails, 2);
+  EXPECT_TRUE(out.spans.empty());
+  EXPECT_EQ(tracing.code, errc::durable_clock_failed);
+
+  // The clock throws when the span is opened: fn runs without a span.
+  auto always_fails = []() -> std::uint64_t { throw std::runtime_error("no clock"); };
+  tracing = {};
+  EXPECT_EQ(baton::durable_step_with_span(e.step(), "email", remote_parent(), seq.next("email"),
+                                          email, out, always_fails, o),
+            "sent");
+  EXPECT_EQ(emails, 3);
+  EXPECT_EQ(tracing.code, errc::durable_clock_failed);
+  EXPECT_EQ(e.journal.entries.size(), 3u);
+
+  // fn throws and so does the sink: fn's exception reaches the caller.
+  try {
+    baton::durable_step_with_span(
+        e.step(), "boom", remote_parent(), seq.next("boom"),
+        []() -> int { throw std::invalid_argument("card declined"); }, throwing, clock, o);
+    FAIL() << "no exception";
+  } catch (const std::invalid_argument& ex) {
+    EXPECT_STREQ(ex.what(), "card declined");
+  }
+
+  // A guarded sink whose inner sink throws forgets the pair: a later try can emit it.
+  baton::emission_guard guard;
+  auto guarded = baton::guarded_sink(throwing, guard);
+  tracing = {};
+  baton::durable_step_with_span(
+      e.step(), "g", remote_parent(), baton::step_identity{"x", "g"}, [] { return 1; }, guarded,
+      clock, o);
+  EXPECT_EQ(tracing.code, errc::durable_sink_failed);
+  EXPECT_EQ(guard.size(), 0u);
+
+  // The helpers' own steps: a throwing clock is stored as an error, a throwing sink reported.
+  auto passthrough = [](std::string_view, auto&& body) { return body(); };
+  EXPECT_EQ(
+      baton::durable_open_span(e.step(), "p", remote_parent(), seq.next("p"), always_fails).code(),
+      errc::durable_clock_failed);
+  EXPECT_EQ(e.journal.entries.back().value, "!209");
+  span_record parent =
+      *baton::durable_open_span(passthrough, "p", remote_parent(), seq.next("p"), clock);
+  tracing = {};
+  ASSERT_TRUE(baton::durable_close_span(passthrough, "p.close", parent, throwing, clock,
+                                        baton::span_status_code::unset, {}, o));
+  EXPECT_TRUE(parent.is_closed());
+  EXPECT_FALSE(parent.emitted);
+  EXPECT_EQ(tracing.code, errc::durable_sink_failed);
+  baton::baggage b = baton::baggage::parse("triggeredAt=1");  // 1 ms: the clock is moved after it
+  clock.next = 5000000;
+  tracing = {};
+  auto boot = baton::durable_boot_span(passthrough, remote_parent(), b, seq.next("boot"), throwing,
+                                       clock, {}, o);
+  ASSERT_TRUE(boot);
+  EXPECT_FALSE(boot->emitted);
+  EXPECT_EQ(tracing.code, errc::durable_sink_failed);
+  EXPECT_EQ(
+      baton::durable_boot_span(passthrough, remote_parent(), b, seq.next("boot"), out, always_fails)
+          .code(),
+      errc::durable_clock_failed);
+}
+
+// The same retry as DurableTracer.EngineAttemptAcrossInvocations, with an exception.
+TEST(DurableTracer, EngineAttemptAfterAnException) {
+  engine e;
+  step_clock clock;
+  collector out;
+  baton::emission_guard guard;
+  auto sink = baton::guarded_sink(std::ref(out), guard);
+  std::uint32_t attempt = 0;
+  for (; attempt < 2; ++attempt) {
+    e.new_invocation();
+    baton::durable_tracer tracer(e.step(), "exec-1", std::ref(sink), std::ref(clock));
+    auto parent = tracer.open_span("parent", remote_parent());
+    try {
+      tracer.step("charge", *parent, attempt, [&] {
+        if (attempt == 0) throw std::runtime_error("transient");
+        return 7;
+      });
+    } catch (const std::runtime_error&) {
+      continue;  // the invocation fails; the engine retries the step later
+    }
+    EXPECT_TRUE(tracer.close_span(*parent));
+  }
+  ASSERT_EQ(out.spans.size(), 3u);
+  EXPECT_EQ(out.spans[0].span_id, derived("charge", "span", 0, 0));
+  EXPECT_EQ(out.spans[0].status.message, "transient");
+  EXPECT_EQ(out.spans[1].span_id, derived("charge", "span", 0, 1));
+  EXPECT_EQ(guard.repeats(), 0u);
+}
+#endif
+
 // ---- Links --------------------------------------------------------------------------------
 
 TEST(Links, ContinueAsNew) {
@@ -897,6 +1322,9 @@ TEST(DurableErrors, NamesAndMessages) {
       {errc::durable_already_emitted, "durable_already_emitted"},
       {errc::durable_emission_dropped, "durable_emission_dropped"},
       {errc::durable_step_result_invalid, "durable_step_result_invalid"},
+      {errc::durable_sink_failed, "durable_sink_failed"},
+      {errc::durable_clock_failed, "durable_clock_failed"},
+      {errc::durable_tracing_failed, "durable_tracing_failed"},
   };
   unsigned number = 200;
   for (const auto& n : names) {
