@@ -594,16 +594,23 @@ inline result<span_record> load_stored_record(std::string_view stored, const spa
 /// one can), and the earliest time a child may start (a record's start, so that a child made on
 /// a host whose clock is behind still starts inside its parent).
 struct parent_view {
-  span_context context;
-  errc error = errc::ok;
-  std::uint64_t not_before = 0;
+  const span_context& context;
+  errc error;
+  std::uint64_t not_before;
 };
-inline parent_view view_parent(const span_context& parent) {
-  return parent_view{parent, errc::ok, 0};
+
+/// Calls f(parent_view) for `parent`; the view lives for the call (a record's context is made
+/// for it; a context is viewed, not copied).
+template <class F>
+decltype(auto) with_parent(const span_context& parent, F&& f) {
+  return std::invoke(f, parent_view{parent, errc::ok, 0});
 }
-inline parent_view view_parent(const span_record& parent) {
-  return parent_view{parent.context(), parent.is_closed() ? errc::span_record_closed : errc::ok,
-                     parent.start_time_unix_nano};
+template <class F>
+decltype(auto) with_parent(const span_record& parent, F&& f) {
+  const span_context context = parent.context();
+  return std::invoke(f,
+                     parent_view{context, parent.is_closed() ? errc::span_record_closed : errc::ok,
+                                 parent.start_time_unix_nano});
 }
 
 /// Opens the span of one run of a step body (never throws: a failure is returned).
@@ -743,8 +750,10 @@ decltype(auto) durable_step_with_span(StepFn&& step, std::string_view name,
                                       const span_context& parent, const step_identity& id, Fn&& fn,
                                       Sink&& sink, Clock&& now,
                                       const durable_options& options = {}) {
-  return detail::step_with_span(std::forward<StepFn>(step), name, detail::view_parent(parent), id,
-                                std::forward<Fn>(fn), sink, now, options, detail::ignore_end{});
+  return detail::with_parent(parent, [&](const detail::parent_view& view) -> decltype(auto) {
+    return detail::step_with_span(std::forward<StepFn>(step), name, view, id, std::forward<Fn>(fn),
+                                  sink, now, options, detail::ignore_end{});
+  });
 }
 
 /// durable_step_with_span under a parent record (its context()). The child starts no earlier
@@ -756,8 +765,10 @@ decltype(auto) durable_step_with_span(StepFn&& step, std::string_view name,
                                       const span_record& parent, const step_identity& id, Fn&& fn,
                                       Sink&& sink, Clock&& now,
                                       const durable_options& options = {}) {
-  return detail::step_with_span(std::forward<StepFn>(step), name, detail::view_parent(parent), id,
-                                std::forward<Fn>(fn), sink, now, options, detail::ignore_end{});
+  return detail::with_parent(parent, [&](const detail::parent_view& view) -> decltype(auto) {
+    return detail::step_with_span(std::forward<StepFn>(step), name, view, id, std::forward<Fn>(fn),
+                                  sink, now, options, detail::ignore_end{});
+  });
 }
 
 /// Opens a parent ("folder") span in a step of its own: the body opens a record named `name`,
@@ -773,8 +784,9 @@ template <class StepFn, class Clock>
 result<span_record> durable_open_span(StepFn&& step, std::string_view name,
                                       const span_context& parent, const step_identity& id,
                                       Clock&& now, const durable_options& options = {}) {
-  return detail::open_span(std::forward<StepFn>(step), name, detail::view_parent(parent), id, now,
-                           options);
+  return detail::with_parent(parent, [&](const detail::parent_view& view) {
+    return detail::open_span(std::forward<StepFn>(step), name, view, id, now, options);
+  });
 }
 
 /// durable_open_span under a parent record (a nested parent): started no earlier than `parent`.
@@ -784,8 +796,9 @@ template <class StepFn, class Clock>
 result<span_record> durable_open_span(StepFn&& step, std::string_view name,
                                       const span_record& parent, const step_identity& id,
                                       Clock&& now, const durable_options& options = {}) {
-  return detail::open_span(std::forward<StepFn>(step), name, detail::view_parent(parent), id, now,
-                           options);
+  return detail::with_parent(parent, [&](const detail::parent_view& view) {
+    return detail::open_span(std::forward<StepFn>(step), name, view, id, now, options);
+  });
 }
 
 /// Closes `record` (opened by durable_open_span) in a final step named `step_name`: the body
@@ -978,9 +991,11 @@ class durable_tracer {
     step_identity id = sequence_.next(name);
     id.attempt += attempt;
     const span_id parent_id = parent.span_id;
-    return detail::step_with_span(
-        step_, name, detail::view_parent(parent), id, std::forward<Fn>(fn), sink_, now_, options_,
-        [this, parent_id](std::uint64_t end) { note_end(parent_id, end); });
+    return detail::with_parent(parent, [&](const detail::parent_view& view) -> decltype(auto) {
+      return detail::step_with_span(
+          step_, name, view, id, std::forward<Fn>(fn), sink_, now_, options_,
+          [this, parent_id](std::uint64_t end) { note_end(parent_id, end); });
+    });
   }
 
   /// durable_close_span, no earlier than latest_child_end(record.span_id); the step is named
