@@ -23,9 +23,9 @@
 #include "baton/propagation/b3.hpp"
 #include "baton/propagation/baggage.hpp"
 #include "baton/propagation/composite.hpp"
-#include "baton/propagation/propagator_list.hpp"
 #include "baton/propagation/extracted_context.hpp"
 #include "baton/propagation/jaeger.hpp"
+#include "baton/propagation/propagator_list.hpp"
 #include "baton/propagation/trace_context.hpp"
 #include "baton/propagation/xray.hpp"
 

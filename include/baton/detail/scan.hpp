@@ -62,7 +62,8 @@ inline std::size_t skip_tracestate_value(const char* p, std::size_t i, std::size
     std::memcpy(&x, p + i, 8);
     // < 0x20 (hasless), >= 0x7f (bit 7 of x or of x + 1), ',' and '=' (zero after XOR).
     const std::uint64_t bad = ((x - ones * 0x20) & ~x & high) | ((x | (x + ones)) & high) |
-                              swar_zero_bytes_lowest(x ^ (ones * ',')) | swar_zero_bytes_lowest(x ^ (ones * '='));
+                              swar_zero_bytes_lowest(x ^ (ones * ',')) |
+                              swar_zero_bytes_lowest(x ^ (ones * '='));
     if (bad != 0) return i + count_trailing_zeros(bad) / 8;
   }
 #endif

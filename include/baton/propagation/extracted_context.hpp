@@ -135,7 +135,7 @@ struct extracted_context {
   /// none: both ids zero. In every kind, flags.sampled() reflects an accepted or debug decision.
   span_context context;
   format_extras extras;
-  bool found = false;    ///< the format's field(s) were present in the carrier
+  bool found = false;  ///< the format's field(s) were present in the carrier
   /// Why a field was rejected: errc::ok when absent or valid. B3 can report a rejected `b3`
   /// header beside a usable context read from the x-b3-* headers.
   baton::error error{};

@@ -274,7 +274,8 @@ class propagator_list {
         case propagator_name::b3multi:
           if (!valid) break;
           b3multi_propagator::inject(context, carrier, extras);
-          if (has(propagator_name::b3)) b3_propagator::write_single_header(context, carrier, extras);
+          if (has(propagator_name::b3))
+            b3_propagator::write_single_header(context, carrier, extras);
           break;
         case propagator_name::jaeger:
           if (valid) jaeger_propagator::inject(context, carrier, extras);
