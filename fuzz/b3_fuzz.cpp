@@ -113,13 +113,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   check_single(input);
 
-  std::vector<std::string_view> lines;
-  for (std::size_t start = 0;;) {
-    const std::size_t nl = input.find('\n', start);
-    lines.push_back(input.substr(start, nl == std::string_view::npos ? nl : nl - start));
-    if (nl == std::string_view::npos) break;
-    start = nl + 1;
-  }
+  const std::vector<std::string_view> lines = fuzz_split_lines(input);
   if (lines.size() > 1) check_single(lines[0]);
 
   // Lines 2-6 as the multi fields; an empty line means "absent".
