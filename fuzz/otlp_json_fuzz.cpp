@@ -253,11 +253,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   std::string out = "x";
   const baton::result<void> ok = baton::append_otlp_json(out, r, resource);
-  const bool encodable = r.is_closed() && r.trace_id.is_valid() && r.span_id.is_valid();
-  assert(static_cast<bool>(ok) == encodable);
+  // The checks run in this order: open, zero id, end before start (the link reuses the ids).
+  const bool ids_valid = r.trace_id.is_valid() && r.span_id.is_valid();
+  const baton::errc expected = !r.is_closed() ? baton::errc::otlp_open_span
+                               : !ids_valid   ? baton::errc::otlp_zero_id
+                               : end < start  ? baton::errc::otlp_end_before_start
+                                              : baton::errc::ok;
+  assert(static_cast<bool>(ok) == (expected == baton::errc::ok));
   if (!ok) {
     assert(out == "x");
-    assert(ok.code() == (r.is_closed() ? baton::errc::otlp_zero_id : baton::errc::otlp_open_span));
+    assert(ok.code() == expected);
     return 0;
   }
   const std::string_view json = std::string_view(out).substr(1);
