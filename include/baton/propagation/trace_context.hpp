@@ -5,7 +5,6 @@
 
 #include <array>
 #include <cstddef>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -74,7 +73,7 @@ struct trace_context_propagator {
       if (!out.traceparent_found) {
         out.traceparent_found = true;
         first.assign(trimmed);
-        parsed = parse_traceparent(value);  // offsets index the (first) field value
+        parsed = detail::parse_traceparent_inline(value);  // offsets index the (first) value
       } else if (trimmed != first.view()) {
         conflict = true;
       }
@@ -93,15 +92,8 @@ struct trace_context_propagator {
       }
     }
 
-    // The parser (about 1 KiB of state) is made only when there is a tracestate to parse.
-    std::optional<tracestate::parser> state_parser;
-    carrier_for_each(carrier, tracestate_field, [&](std::string_view value) {
-      out.tracestate_found = true;
-      if (!traceparent_ok) return;
-      if (!state_parser) state_parser.emplace(tracestate_options{options.grammar});
-      state_parser->append(value);
-    });
-
+    carrier_for_each(carrier, tracestate_field,
+                     [&](std::string_view) { out.tracestate_found = true; });
     if (!traceparent_ok) {
       if (out.tracestate_found) out.tracestate_error = error{errc::tracestate_ignored, 0};
       return out;
@@ -110,14 +102,7 @@ struct trace_context_propagator {
     out.context.span_id = tp.parent_id;
     out.context.flags = tp.flags;
     out.context.remote = true;
-    if (!state_parser) return out;
-    result<tracestate> state = std::move(*state_parser).finish();
-    if (!state) {
-      out.tracestate_error = state.error();  // dropped whole: no notes about kept members
-    } else {
-      out.tracestate_notes = state_parser->notes();
-      out.context.tracestate = std::move(*state);
-    }
+    if (out.tracestate_found) read_tracestate(carrier, options, out);
     return out;
   }
 
@@ -181,6 +166,24 @@ struct trace_context_propagator {
       }
     }
     return true;
+  }
+
+ private:
+  // The parser (about 1 KiB of state) lives in its own scope, made only when there is a
+  // tracestate to parse: a std::optional of it would be zero-filled on every extract.
+  template <class Carrier>
+  static void read_tracestate(const Carrier& carrier, const trace_context_options& options,
+                              trace_context_extraction& out) {
+    tracestate::parser state_parser(tracestate_options{options.grammar});
+    carrier_for_each(carrier, tracestate_field,
+                     [&](std::string_view value) { state_parser.append(value); });
+    result<tracestate> state = std::move(state_parser).finish();
+    if (!state) {
+      out.tracestate_error = state.error();  // dropped whole: no notes about kept members
+    } else {
+      out.tracestate_notes = state_parser.notes();
+      out.context.tracestate = std::move(*state);
+    }
   }
 };
 
