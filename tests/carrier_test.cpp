@@ -112,6 +112,47 @@ TEST(Carrier, CallablePairForAnyFramework) {
   EXPECT_FALSE(baton::carrier_erase(carrier, "tracestate"));
 }
 
+TEST(Carrier, W3CExtractReadsTracestateFromAVisitorOfTemporaries) {
+  // Values handed to the visitor die with the call: the extract looks for tracestate once, then
+  // parses it in a second pass, and neither may keep a view.
+  int tracestate_visits = 0;
+  auto carrier = baton::make_carrier(
+      [&](std::string_view name, auto&& visit) {
+        if (name == "traceparent") visit(std::string(kTraceparent));
+        if (name == "tracestate") {
+          ++tracestate_visits;
+          visit(std::string("rojo=00f067aa0ba902b7"));
+          visit(std::string("congo=t61rcWkgMzE,rojo=1"));
+        }
+      },
+      nullptr);
+  const auto got = baton::extract_trace_context(carrier);
+  ASSERT_TRUE(got.valid());
+  EXPECT_TRUE(got.tracestate_found);
+  EXPECT_EQ(got.tracestate_error.code, baton::errc::ok);
+  EXPECT_EQ(got.context.tracestate.header(), "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE");
+  EXPECT_EQ(got.tracestate_notes.dropped, 1u);  // the repeated rojo, at offset 40 of the join
+  EXPECT_EQ(got.tracestate_notes.first.offset, 40u);
+  EXPECT_EQ(tracestate_visits, 2);
+
+  // Without a traceparent the tracestate is found, reported as ignored and never parsed.
+  tracestate_visits = 0;
+  auto orphan = baton::make_carrier(
+      [&](std::string_view name, auto&& visit) {
+        if (name == "tracestate") {
+          ++tracestate_visits;
+          visit(std::string("rojo=1"));
+        }
+      },
+      nullptr);
+  const auto none = baton::extract_trace_context(orphan);
+  EXPECT_FALSE(none.valid());
+  EXPECT_TRUE(none.tracestate_found);
+  EXPECT_EQ(none.tracestate_error.code, baton::errc::tracestate_ignored);
+  EXPECT_TRUE(none.context.tracestate.empty());
+  EXPECT_EQ(tracestate_visits, 1);
+}
+
 TEST(Carrier, CallableGetterForms) {
   // Visitor-style getter: every value.
   auto multi = baton::make_carrier(
