@@ -12,6 +12,7 @@
 #include "baton/carrier.hpp"
 #include "baton/detail/charset.hpp"
 #include "baton/detail/config.hpp"
+#include "baton/detail/deferred.hpp"
 #include "baton/error.hpp"
 #include "baton/propagation/extracted_context.hpp"
 #include "baton/span_context.hpp"
@@ -92,8 +93,12 @@ struct trace_context_propagator {
       }
     }
 
-    carrier_for_each(carrier, tracestate_field,
-                     [&](std::string_view) { out.tracestate_found = true; });
+    // The parser is made only when there is a tracestate to parse (one pass over the carrier).
+    detail::deferred<tracestate::parser> state_parser;
+    carrier_for_each(carrier, tracestate_field, [&](std::string_view value) {
+      out.tracestate_found = true;
+      if (traceparent_ok) state_parser.get(tracestate_options{options.grammar}).append(value);
+    });
     if (!traceparent_ok) {
       if (out.tracestate_found) out.tracestate_error = error{errc::tracestate_ignored, 0};
       return out;
@@ -102,7 +107,14 @@ struct trace_context_propagator {
     out.context.span_id = tp.parent_id;
     out.context.flags = tp.flags;
     out.context.remote = true;
-    if (out.tracestate_found) read_tracestate(carrier, options, out);
+    if (!state_parser.made()) return out;
+    result<tracestate> state = std::move(*state_parser).finish();
+    if (!state) {
+      out.tracestate_error = state.error();  // dropped whole: no notes about kept members
+    } else {
+      out.tracestate_notes = (*state_parser).notes();
+      out.context.tracestate = std::move(*state);
+    }
     return out;
   }
 
@@ -166,24 +178,6 @@ struct trace_context_propagator {
       }
     }
     return true;
-  }
-
- private:
-  // The parser (about 1 KiB of state) lives in its own scope, made only when there is a
-  // tracestate to parse: a std::optional of it would be zero-filled on every extract.
-  template <class Carrier>
-  static void read_tracestate(const Carrier& carrier, const trace_context_options& options,
-                              trace_context_extraction& out) {
-    tracestate::parser state_parser(tracestate_options{options.grammar});
-    carrier_for_each(carrier, tracestate_field,
-                     [&](std::string_view value) { state_parser.append(value); });
-    result<tracestate> state = std::move(state_parser).finish();
-    if (!state) {
-      out.tracestate_error = state.error();  // dropped whole: no notes about kept members
-    } else {
-      out.tracestate_notes = state_parser.notes();
-      out.context.tracestate = std::move(*state);
-    }
   }
 };
 
