@@ -5,6 +5,8 @@
 //   - nothing over the limits is kept;
 //   - what is kept formats to a header of allowed bytes only, which parses back to the same
 //     entries and formats to itself (no double encoding over hops);
+//   - the snapshot decoder's one-pass path for canonical baggage agrees with the general parser
+//     and comparison it stands in for, and takes the header of any small baggage;
 //   - the SSE2, SWAR and portable scans agree, and %-decoding agrees with UTF-8 sanitizing.
 #include <cstddef>
 #include <cstdint>
@@ -16,6 +18,7 @@
 
 #include "baton/baggage.hpp"
 #include "baton/baggage_view.hpp"
+#include "baton/snapshot.hpp"
 #include "fuzz_check.hpp"
 
 namespace {
@@ -215,6 +218,31 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string encoded = arbitrary.header(unlimited);
   FUZZ_CHECK(header_bytes_ok(encoded));
   FUZZ_CHECK(baton::baggage::parse(encoded, relaxed) == arbitrary);
+
+  // The one-pass decoder of canonical baggage (snapshot fields): what it accepts, the general
+  // parser and the canonical comparison accept as the same baggage; and it takes every small
+  // canonical header.
+  baton::baggage_options members_only;
+  members_only.limits = unlimited;
+  members_only.limits.max_members = options.limits.max_members;
+  for (const std::string_view v : {values[0], std::string_view(header)}) {
+    baton::baggage fast;
+    if (!baton::detail::baggage_decode_canonical(v, options.limits.max_members, fast)) continue;
+    baton::baggage_report general_report;
+    const baton::baggage general = baton::baggage::parse(v, members_only, &general_report);
+    FUZZ_CHECK(general_report.empty());
+    FUZZ_CHECK(baton::detail::baggage_mismatch(general, v) == std::string_view::npos);
+    FUZZ_CHECK(fast == general);
+    FUZZ_CHECK(fast.header(unlimited) == v);
+  }
+  std::size_t records = 0;
+  for (const auto& e : bag) records += 1 + e.properties.size();
+  if (!bag.empty() && bag.size() <= 16 && records <= 32 && header.size() <= 1024 &&
+      bag.size() <= options.limits.max_members) {
+    baton::baggage fast;
+    FUZZ_CHECK(baton::detail::baggage_decode_canonical(header, options.limits.max_members, fast));
+    FUZZ_CHECK(fast == bag);
+  }
 
   check_scans(text, text_size);
   return 0;

@@ -5,6 +5,7 @@
 #define BATON_BAGGAGE_HPP
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -200,6 +201,11 @@ inline std::size_t baggage_dedup(const baggage_slot* slots, baggage_stage_entry*
   return baggage_dedup_sort(slots, entries, n, text);
 }
 
+}  // namespace detail
+
+class baggage;
+namespace detail {
+bool baggage_decode_canonical(std::string_view text, std::size_t max_members, baggage& out);
 }  // namespace detail
 
 /// An owning W3C baggage: entries with unique keys, in order, each with a value and ordered
@@ -471,6 +477,7 @@ class baggage {
   static std::size_t encoded_entry_size(const detail::baggage_slot* s, const char* text) noexcept;
   static char* write_entry(char* w, const detail::baggage_slot* s, const char* text) noexcept;
   void compact_if_sparse();
+  friend bool detail::baggage_decode_canonical(std::string_view, std::size_t, baggage&);
 
   detail::baggage_store store_;
   std::uint32_t count_ = 0;  // entries
@@ -628,6 +635,125 @@ inline baggage baggage::parse(const std::string_view* values, std::size_t count,
   if (report != nullptr) *report = p.report();
   return b;
 }
+
+namespace detail {
+
+/// Value of an uppercase hex digit ('0'-'9', 'A'-'F'), -1 for every other byte: the escapes
+/// header() writes are uppercase.
+inline constexpr std::array<std::int8_t, 256> upper_hexdig_value = [] {
+  std::array<std::int8_t, 256> t{};
+  for (auto& v : t) v = -1;
+  for (int c = '0'; c <= '9'; ++c)
+    t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - '0');
+  for (int c = 'A'; c <= 'F'; ++c) {
+    t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'A' + 10);
+  }
+  return t;
+}();
+
+/// Decodes a value as header() writes it (plain bytes, and uppercase %XX escapes of exactly
+/// the bytes that are not plain) from p into w, up to the first byte that is neither; false on
+/// an escape header() would not write. `high` is set when a decoded byte is not ASCII.
+BATON_ALWAYS_INLINE bool baggage_decode_canonical_value(const char*& p, const char* const e,
+                                                        char*& w, bool& high) noexcept {
+  while (p != e) {
+    const auto c = static_cast<unsigned char>(*p);
+    if (baggage_plain[c] != 0) {
+      *w++ = *p++;
+      continue;
+    }
+    if (c != '%') return true;
+    if (e - p < 3) return false;
+    const int hi = upper_hexdig_value[static_cast<unsigned char>(p[1])];
+    const int lo = upper_hexdig_value[static_cast<unsigned char>(p[2])];
+    if ((hi | lo) < 0) return false;
+    const auto b = static_cast<unsigned char>((hi << 4) | lo);
+    if (baggage_plain[b] != 0) return false;  // header() escapes only what must be escaped
+    high |= b >= 0x80;
+    *w++ = static_cast<char>(b);
+    p += 3;
+  }
+  return true;
+}
+
+/// Decodes `text` into `out` when it is exactly what baggage::header() writes: no OWS, no
+/// empty members, unique keys, values whose escapes are uppercase, of exactly the bytes that
+/// need one, and decode to well-formed UTF-8. One pass, no staging copy of the general parser,
+/// no re-encoding to compare. Only small baggage takes this path (at most 16 entries, 32
+/// records, 1 KiB of text, and `max_members`); otherwise, or when the text is not canonical,
+/// returns false with `out` untouched, and the caller runs the general parser and comparison,
+/// which name the problem. Whatever this accepts, those accept as the same baggage
+/// (fuzz/baggage_fuzz.cpp checks it).
+inline bool baggage_decode_canonical(std::string_view text, std::size_t max_members, baggage& out) {
+  constexpr std::size_t max_text = 1024, max_entries = 16, max_slots = 32;
+  if (text.empty() || text.size() > max_text) return false;
+  char buf[max_text];  // decoded text is never longer than the input
+  baggage_slot slots[max_slots];
+  std::uint32_t entry_slot[max_entries];
+  std::size_t slot_count = 0, entry_count = 0;
+  const char* p = text.data();
+  const char* const e = p + text.size();
+  char* w = buf;
+  const auto key = [&](std::uint32_t& len) {
+    const char* const k = p;
+    p = skip_tchar(p, e);
+    len = static_cast<std::uint32_t>(p - k);
+    copy_short(w, k, len);
+    w += len;
+    return len != 0;
+  };
+  const auto value = [&](std::uint32_t& len) {
+    char* const v = w;
+    bool high = false;
+    if (!baggage_decode_canonical_value(p, e, w, high)) return false;
+    len = static_cast<std::uint32_t>(w - v);
+    return !high || utf8_valid(v, len);
+  };
+  for (;;) {
+    if (entry_count == max_entries || entry_count >= max_members || slot_count == max_slots) {
+      return false;
+    }
+    baggage_slot entry{static_cast<std::uint32_t>(w - buf), 0, 0, 0};
+    if (!key(entry.key_len) || p == e || *p != '=') return false;
+    ++p;
+    if (!value(entry.value_len)) return false;
+    for (std::size_t i = 0; i < entry_count; ++i) {
+      const baggage_slot& s = slots[entry_slot[i]];
+      if (s.key_len == entry.key_len && std::memcmp(buf + s.off, buf + entry.off, s.key_len) == 0) {
+        return false;  // a repeated key: the general parser keeps the last and reports it
+      }
+    }
+    const std::size_t at = slot_count++;
+    entry_slot[entry_count++] = static_cast<std::uint32_t>(at);
+    while (p != e && *p == ';') {
+      ++p;
+      if (slot_count == max_slots) return false;
+      baggage_slot prop{static_cast<std::uint32_t>(w - buf), 0, 0, 0};
+      if (!key(prop.key_len)) return false;
+      if (p != e && *p == '=') {
+        ++p;
+        if (!value(prop.value_len)) return false;
+        prop.info = 1;
+      }
+      slots[slot_count++] = prop;
+      ++entry.info;
+    }
+    slots[at] = entry;
+    if (p == e) break;
+    if (*p != ',') return false;
+    ++p;
+  }
+  const auto used = static_cast<std::size_t>(w - buf);
+  baggage b;
+  b.store_.allocate_exact(slot_count, used);
+  std::memcpy(b.store_.slots(), slots, slot_count * sizeof(baggage_slot));
+  std::memcpy(b.store_.text(), buf, used);
+  b.count_ = static_cast<std::uint32_t>(entry_count);
+  out = std::move(b);
+  return true;
+}
+
+}  // namespace detail
 
 inline result<void> baggage::set(std::string_view key, std::string_view value,
                                  const baggage_property* properties, std::size_t count) {

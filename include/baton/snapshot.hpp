@@ -274,6 +274,9 @@ inline error get_baggage(std::string_view text, std::size_t at, const baggage_li
   if (text.empty()) return {errc::snapshot_invalid_field, static_cast<std::uint32_t>(at)};
   if (text.size() > limits.max_bytes)
     return {errc::snapshot_too_large, static_cast<std::uint32_t>(at)};
+  // The common case in one pass; the general parser and the comparison below name the problem
+  // of any other text (or accept what the fast path leaves to them: large baggage).
+  if (baggage_decode_canonical(text, limits.max_members, out)) return {};
   baggage_options options;
   options.limits = limits;
   baggage_report report;
