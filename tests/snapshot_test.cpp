@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <string>
@@ -195,6 +196,46 @@ TEST(SnapshotWire, Base64urlErrorsAtEveryPosition) {
       ASSERT_EQ(baton::detail::base64url_decode(t.data(), t.size(), out), bad) << n;
       if (bad == t.size()) {
         EXPECT_EQ(std::string(reinterpret_cast<const char*>(out), n), bytes.substr(0, n));
+      }
+    }
+  }
+}
+
+TEST(SnapshotWire, Base64urlImplementationsAgree) {
+  // The SSSE3 path (when the CPU has it) against the portable one: every length up to 200
+  // bytes, and for a few lengths every byte value at every position of the text (each character
+  // of the alphabet decodes to its value; any other is reported where it is).
+  std::string bytes;
+  std::uint32_t x = 777;
+  for (int i = 0; i < 200; ++i) {
+    x = x * 1103515245u + 12345u;
+    bytes.push_back(static_cast<char>(x >> 16));
+  }
+  const auto* in = reinterpret_cast<const std::uint8_t*>(bytes.data());
+  for (std::size_t n = 0; n <= 200; ++n) {
+    std::string a(baton::detail::base64url_encoded_size(n), '\0');
+    std::string b = a;
+    baton::detail::base64url_encode(in, n, a.data());
+    baton::detail::base64url_encode_portable(in, n, b.data());
+    ASSERT_EQ(a, b) << n;
+    std::uint8_t out[216] = {};
+    ASSERT_EQ(baton::detail::base64url_decode(a.data(), a.size(), out), a.size()) << n;
+    ASSERT_EQ(std::string(reinterpret_cast<const char*>(out), n), bytes.substr(0, n)) << n;
+  }
+  for (const std::size_t n : {30u, 33u, 47u, 100u}) {
+    std::string text(baton::detail::base64url_encoded_size(n), '\0');
+    baton::detail::base64url_encode_portable(in, n, text.data());
+    for (std::size_t at = 0; at < text.size(); ++at) {
+      for (int c = 0; c < 256; ++c) {
+        std::string t = text;
+        t[at] = static_cast<char>(c);
+        std::uint8_t a[120] = {}, b[120] = {};
+        const std::size_t got = baton::detail::base64url_decode(t.data(), t.size(), a);
+        ASSERT_EQ(got, baton::detail::base64url_decode_portable(t.data(), t.size(), b))
+            << n << " " << at << " " << c;
+        if (got == t.size()) {
+          ASSERT_EQ(std::memcmp(a, b, n), 0) << n << " " << at << " " << c;
+        }
       }
     }
   }
@@ -632,6 +673,83 @@ TEST(SnapshotDecode, BaggageField) {
   limits.baggage.max_bytes = 6;
   EXPECT_EQ(binary_error(frame(ctx + field(3, "a=1,b=2")), limits),
             err(baton::errc::snapshot_too_large, 35));
+}
+
+// The one-pass decoder of canonical baggage (the common case of a baggage field) must accept
+// exactly the canonical texts it is meant for, as the general parser reads them, and leave every
+// other text to the general parser and comparison (whose errors the test above checks).
+TEST(SnapshotDecode, CanonicalBaggageFastPath) {
+  const auto canonical_by_parser = [](std::string_view text) {
+    baton::baggage_report report;
+    baton::baggage b = baton::baggage::parse(text, {}, &report);
+    return report.empty() && baton::detail::baggage_mismatch(b, text) == std::string_view::npos;
+  };
+  const auto fast = [](std::string_view text, std::size_t max_members = 64) {
+    baton::baggage out;
+    return baton::detail::baggage_decode_canonical(text, max_members, out)
+               ? std::optional<baton::baggage>(std::move(out))
+               : std::nullopt;
+  };
+  const std::vector<std::string> accepted = {
+      "a=1",
+      "userId=alice,serverNode=DF%2028,triggeredAt=1750000000000",
+      "k=",  // an empty value
+      "k=v;p",
+      "k=v;p=",  // a property with an empty value
+      "k=v;p=1;q;r=%2C%3B,k2=x=y",
+      "emoji=%F0%9F%98%80,e=%C3%A9",
+      "sym=!#$&'()*+-./:<=>?@[]^_`{|}~",
+      "ctl=%00%09%0A%0D%20%22%25%2C%3B%5C%7F",
+  };
+  for (const std::string& text : accepted) {
+    ASSERT_TRUE(canonical_by_parser(text)) << text;
+    const std::optional<baton::baggage> b = fast(text);
+    ASSERT_TRUE(b.has_value()) << text;
+    EXPECT_EQ(*b, baton::baggage::parse(text)) << text;
+    EXPECT_EQ(b->header(), text);
+  }
+  const baton::baggage props = *fast("k=v;p=;q");
+  const baton::baggage::entry e = *props.begin();
+  ASSERT_EQ(e.properties.size(), 2u);
+  auto prop = e.properties.begin();
+  EXPECT_EQ((*prop).key, "p");
+  EXPECT_EQ((*prop).value, std::optional<std::string_view>(""));
+  ++prop;
+  EXPECT_EQ((*prop).key, "q");
+  EXPECT_FALSE((*prop).value.has_value());
+
+  // Not canonical: left to the general parser, which finds the problem.
+  const std::vector<std::string> not_canonical = {
+      "a=1, b=2", "a=1 ",  " a=1",        "a=1,", ",a=1", "a=1,,b=2", "a=%2c", "a=%41",
+      "a=%FF",    "a=%C3", "a=%ED%A0%80", "a=%",  "a=%2", "a=1,a=2",  "a=1;",  "a=1;;p",
+      "a=1; p",   "a",     "a=b c",       "a=\"", "=1",   "a=1;=2",   "a=1\n",
+  };
+  for (const std::string& text : not_canonical) {
+    EXPECT_FALSE(fast(text).has_value()) << text;
+    EXPECT_FALSE(canonical_by_parser(text)) << text;
+  }
+  EXPECT_FALSE(fast("").has_value());  // an empty field is snapshot_invalid_field
+  // Canonical but outside the fast path: more members than allowed (the general parser reports
+  // snapshot_too_large), more than 16 entries or 1 KiB (the general parser accepts them).
+  EXPECT_FALSE(fast("a=1,b=2", 1).has_value());
+  std::string many;
+  for (int i = 0; i < 17; ++i) many += (i ? ",k" : "k") + std::to_string(i) + "=v";
+  EXPECT_FALSE(fast(many).has_value());
+  EXPECT_TRUE(canonical_by_parser(many));
+  const std::string long_value = "k=" + std::string(1100, 'v');
+  EXPECT_FALSE(fast(long_value).has_value());
+  EXPECT_TRUE(canonical_by_parser(long_value));
+  // Both paths give the same snapshot.
+  for (const std::string& text : {many, long_value, accepted[1]}) {
+    baton::span_context c;
+    c.trace_id = *baton::trace_id::from_hex("4bf92f3577b34da6a3ce929d0e0e4736");
+    c.span_id = *baton::span_id::from_hex("00f067aa0ba902b7");
+    const baton::context_snapshot s{c, baton::baggage::parse(text)};
+    auto back = baton::decode_token(baton::encode_token(s));
+    ASSERT_TRUE(back) << baton::to_string(back.code());
+    EXPECT_EQ(*back, s);
+    EXPECT_EQ(back->baggage.header(), text);
+  }
 }
 
 // ---- Decode errors: tokens ---------------------------------------------------------------------

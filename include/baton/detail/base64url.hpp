@@ -1,5 +1,13 @@
 // base64url without padding (RFC 4648 section 5): the alphabet A-Z a-z 0-9 - _, so the text is
 // safe unescaped in URLs, HTTP header values, JSON strings and environment variables.
+//
+// Two implementations: portable table code (a 4096-entry pair table to encode, shifted value
+// tables to decode), and on x86 an SSSE3 one, 12 bytes to 16 characters per step (pshufb
+// gathers and translates, multiplies place the 6-bit fields), about 4 times fewer instructions
+// (the two base64url passes of a snapshot token round trip were a fifth of its cost). SSSE3 is
+// used when the compiler targets it, or else when the CPU has it (one cached cpuid test; every
+// x86-64 CPU since 2006 does); BATON_NO_SIMD forces the portable code, and the tests and fuzzers
+// compare the two.
 #ifndef BATON_DETAIL_BASE64URL_HPP
 #define BATON_DETAIL_BASE64URL_HPP
 
@@ -9,6 +17,14 @@
 #include <cstring>
 
 #include "baton/detail/config.hpp"
+
+#if !defined(BATON_NO_SIMD) && (defined(__GNUC__) || defined(__clang__)) && \
+    (defined(__x86_64__) || defined(__i386__))
+#define BATON_BASE64URL_SSSE3 1
+#include <tmmintrin.h>
+#else
+#define BATON_BASE64URL_SSSE3 0
+#endif
 
 BATON_BEGIN_NAMESPACE
 namespace detail {
@@ -91,8 +107,8 @@ BATON_ALWAYS_INLINE std::uint64_t base64url_load_be64(const std::uint8_t* p) noe
 #endif
 }
 
-/// Writes base64url_encoded_size(n) characters at out and returns their end.
-inline char* base64url_encode(const std::uint8_t* in, std::size_t n, char* out) noexcept {
+/// Writes base64url_encoded_size(n) characters at out and returns their end. Portable.
+inline char* base64url_encode_portable(const std::uint8_t* in, std::size_t n, char* out) noexcept {
   std::size_t i = 0;
   // 6 bytes to 8 characters per step, through an 8-byte load (so while 8 bytes remain).
   for (; i + 8 <= n; i += 6) {
@@ -148,8 +164,9 @@ inline void base64url_encode_in_place(char* buf, std::size_t n) noexcept {
 /// gives. Returns n on success, else the index of the first character
 /// that is not in the alphabet, or of the last character when its unused low bits are not zero
 /// (each byte string has exactly one encoding, so altered text never decodes to the same
-/// bytes).
-inline std::size_t base64url_decode(const char* in, std::size_t n, std::uint8_t* out) noexcept {
+/// bytes). Portable.
+inline std::size_t base64url_decode_portable(const char* in, std::size_t n,
+                                             std::uint8_t* out) noexcept {
   const auto& t = base64url_shifted;
   const auto at = [in](std::size_t i) { return static_cast<unsigned char>(in[i]); };
   std::size_t i = 0;
@@ -205,6 +222,110 @@ inline std::size_t base64url_decode(const char* in, std::size_t n, std::uint8_t*
     if (rest == 3) out[1] = static_cast<std::uint8_t>(v >> 8);
   }
   return n;
+}
+
+#if BATON_BASE64URL_SSSE3
+/// base64url_encode_portable by SSSE3 (call only where the CPU has SSSE3): 12 bytes per step,
+/// through a 16-byte load (so while 16 bytes remain); the portable code does the rest.
+__attribute__((target("ssse3"))) inline char* base64url_encode_ssse3(const std::uint8_t* in,
+                                                                     std::size_t n,
+                                                                     char* out) noexcept {
+  // Each 3-byte group b0 b1 b2 to a 32-bit lane holding b1 b0 b2 b1 (low byte first): its four
+  // 6-bit fields then lie at fixed bits of the lane's two 16-bit halves.
+  const __m128i spread = _mm_setr_epi8(1, 0, 2, 1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10);
+  // Field -> character is field + offset, the offset chosen by range: 0-25 'A', 26-51 'a',
+  // 52-61 '0', 62 '-', 63 '_'. Index: 13 for 0-25, 0 for 26-51, field - 51 from 52 up.
+  const __m128i offsets =
+      _mm_setr_epi8(71, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -17, 32, 65, 0, 0);
+  std::size_t i = 0;
+  for (; i + 16 <= n; i += 12) {
+    const __m128i x =
+        _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i)), spread);
+    // Fields 1 and 3 of the group (bits 10-15 and 6-11 of the halves) moved down by a high
+    // multiply, fields 2 and 4 (bits 4-9 and 0-5) up by a low multiply, each to its own byte.
+    const __m128i high =
+        _mm_mulhi_epu16(_mm_and_si128(x, _mm_set1_epi32(0x0fc0fc00)), _mm_set1_epi32(0x04000040));
+    const __m128i low =
+        _mm_mullo_epi16(_mm_and_si128(x, _mm_set1_epi32(0x003f03f0)), _mm_set1_epi32(0x01000010));
+    const __m128i fields = _mm_or_si128(high, low);
+    __m128i range = _mm_subs_epu8(fields, _mm_set1_epi8(51));
+    range = _mm_or_si128(
+        range, _mm_and_si128(_mm_cmpgt_epi8(_mm_set1_epi8(26), fields), _mm_set1_epi8(13)));
+    const __m128i chars = _mm_add_epi8(fields, _mm_shuffle_epi8(offsets, range));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), chars);
+    out += 16;
+  }
+  return base64url_encode_portable(in + i, n - i, out);
+}
+
+/// base64url_decode_portable by SSSE3 (call only where the CPU has SSSE3): 16 characters per
+/// step, with a 16-byte store of 12 bytes (so while 6 more characters follow, whose bytes go
+/// where the 4 extra bytes land). A step with a character outside the alphabet, and the last
+/// characters, go to the portable code, which names the position.
+__attribute__((target("ssse3"))) inline std::size_t base64url_decode_ssse3(
+    const char* in, std::size_t n, std::uint8_t* out) noexcept {
+  // Validity by nibbles: a character is in the alphabet when the class bit of its high nibble
+  // is not among the bits its low nibble rules out. Classes: 0x2_ bit 0 ('-' only), 0x3_ bit 1
+  // (digits), 0x4_ and 0x6_ bit 2 (letters but for '@' and '`'), 0x5_ bit 3 (letters and '_'),
+  // 0x7_ bit 4 (letters), any other high nibble bit 5 (nothing valid).
+  const __m128i class_of_high = _mm_setr_epi8(0x20, 0x20, 0x01, 0x02, 0x04, 0x08, 0x04, 0x10, 0x20,
+                                              0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20);
+  const __m128i invalid_for_low = _mm_setr_epi8(0x25, 0x21, 0x21, 0x21, 0x21, 0x21, 0x21, 0x21,
+                                                0x21, 0x21, 0x23, 0x3b, 0x3b, 0x3a, 0x3b, 0x33);
+  // Character -> 6-bit value is character + delta, by high nibble ('_' adjusted apart, since
+  // it shares 0x5_ with 'P'-'Z').
+  const __m128i delta_of_high =
+      _mm_setr_epi8(0, 0, 17, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0);
+  // Output byte order: lane k holds its 3 bytes low byte first; they go to 3k..3k+2 reversed.
+  const __m128i pack = _mm_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
+  const __m128i nibble = _mm_set1_epi8(0x0f);
+  std::size_t i = 0;
+  for (; i + 22 <= n; i += 16) {
+    const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i));
+    const __m128i high = _mm_and_si128(_mm_srli_epi32(c, 4), nibble);
+    const __m128i low = _mm_and_si128(c, nibble);
+    const __m128i bad = _mm_and_si128(_mm_shuffle_epi8(invalid_for_low, low),
+                                      _mm_shuffle_epi8(class_of_high, high));
+    if (_mm_movemask_epi8(_mm_cmpeq_epi8(bad, _mm_setzero_si128())) != 0xffff) break;
+    __m128i v = _mm_add_epi8(c, _mm_shuffle_epi8(delta_of_high, high));
+    v = _mm_add_epi8(v,
+                     _mm_and_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8('_')), _mm_set1_epi8(65 - 32)));
+    // Pairs of 6-bit values to 12 bits, pairs of those to 24 bits per 32-bit lane.
+    const __m128i twelve = _mm_maddubs_epi16(v, _mm_set1_epi32(0x01400140));
+    const __m128i lanes = _mm_madd_epi16(twelve, _mm_set1_epi32(0x00011000));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm_shuffle_epi8(lanes, pack));
+    out += 12;
+  }
+  return i + base64url_decode_portable(in + i, n - i, out);
+}
+
+inline bool base64url_has_ssse3() noexcept {
+#if defined(__SSSE3__)
+  return true;
+#else
+  static const bool has = __builtin_cpu_supports("ssse3") != 0;
+  return has;
+#endif
+}
+#endif
+
+/// Writes base64url_encoded_size(n) characters at out and returns their end.
+inline char* base64url_encode(const std::uint8_t* in, std::size_t n, char* out) noexcept {
+#if BATON_BASE64URL_SSSE3
+  if (n >= 16 && BATON_LIKELY(base64url_has_ssse3())) return base64url_encode_ssse3(in, n, out);
+#endif
+  return base64url_encode_portable(in, n, out);
+}
+
+/// Decodes n characters (n % 4 != 1) into out, which needs the size base64url_decoded_size
+/// gives. Returns n on success, else the index of the first character that is not in the
+/// alphabet, or of the last character when its unused low bits are not zero (each byte string
+/// has exactly one encoding, so altered text never decodes to the same bytes).
+inline std::size_t base64url_decode(const char* in, std::size_t n, std::uint8_t* out) noexcept {
+#if BATON_BASE64URL_SSSE3
+  if (n >= 22 && BATON_LIKELY(base64url_has_ssse3())) return base64url_decode_ssse3(in, n, out);
+#endif
+  return base64url_decode_portable(in, n, out);
 }
 
 }  // namespace detail
