@@ -205,7 +205,7 @@ inline std::size_t baggage_dedup(const baggage_slot* slots, baggage_stage_entry*
 
 class baggage;
 namespace detail {
-bool baggage_decode_canonical(std::string_view text, std::size_t max_members, baggage& out);
+inline bool baggage_decode_canonical(std::string_view text, std::size_t max_members, baggage& out);
 }  // namespace detail
 
 /// An owning W3C baggage: entries with unique keys, in order, each with a value and ordered
