@@ -1,6 +1,8 @@
 // Fuzzes tracestate parsing: input lines are separate header values. Anything accepted must
 // serialize canonically to text that parses back to the same list; mutations and truncation
-// must keep it valid; the strict Level 1 grammar must accept a subset of Level 2.
+// must keep it valid; the strict Level 1 grammar must accept a subset of Level 2. The snapshot
+// decoder's one-pass reader of canonical text accepts only what the parser keeps as that same
+// text, and takes the header of every list of up to 8 members.
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
@@ -72,6 +74,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     assert(baton::detail::skip_tracestate_key(input.data(), start, size) == key_end);
   }
+  // The one-pass canonical reader against the parser, on the first line as given.
+  {
+    const std::string_view line = input.substr(0, input.find('\n'));
+    baton::tracestate fast;
+    if (baton::detail::tracestate_decode_canonical(line, fast)) {
+      baton::tracestate_notes notes;
+      const auto general = baton::tracestate::parse(line, {}, &notes);
+      assert(general.has_value());
+      assert(notes.dropped == 0);
+      assert(general->header() == line);
+      assert(fast == *general);
+      assert(fast.size() == general->size());
+      for (std::size_t i = 0; i < fast.size(); ++i) assert(fast[i] == (*general)[i]);
+    }
+  }
   const auto lines = split_lines(input);
   const auto level2 = parse_lines(lines, baton::tracestate_grammar::level2);
   const auto level1 = parse_lines(lines, baton::tracestate_grammar::level1);
@@ -85,6 +102,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   baton::tracestate ts = *level2;
   check_canonical(ts);
+  if (!ts.empty() && ts.size() <= 8) {
+    baton::tracestate fast;
+    assert(baton::detail::tracestate_decode_canonical(ts.header(), fast));
+    assert(fast == ts);
+    for (std::size_t i = 0; i < fast.size(); ++i) assert(fast[i] == ts[i]);
+  }
 
   // Truncation keeps whole members, in order, within the budget.
   for (std::size_t budget : {std::size_t{0}, std::size_t{512}, std::size_t{700}}) {

@@ -752,6 +752,87 @@ TEST(SnapshotDecode, CanonicalBaggageFastPath) {
   }
 }
 
+// The same for tracestate: the one-pass reader takes canonical Level 2 lists of up to 8
+// members, as the general parser reads them, and leaves everything else to it.
+TEST(SnapshotDecode, CanonicalTracestateFastPath) {
+  const auto canonical_by_parser = [](std::string_view text) {
+    baton::tracestate_notes notes;
+    const auto ts = baton::tracestate::parse(text, {}, &notes);
+    return ts && notes.dropped == 0 && ts->header() == text;
+  };
+  const auto fast = [](std::string_view text) {
+    baton::tracestate out;
+    return baton::detail::tracestate_decode_canonical(text, out)
+               ? std::optional<baton::tracestate>(std::move(out))
+               : std::nullopt;
+  };
+  const std::string v256(256, 'v'), k256 = "k" + std::string(255, 'z');
+  const std::vector<std::string> accepted = {
+      "a=1",
+      "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE",
+      "k= leading space kept",
+      "0k=digit first",
+      "tenant@system=x,a_b-c*d/e=!\"#$%&'()*+-./:;<>?@[\\]^_`{|}~",
+      "k=" + v256,
+      k256 + "=v",
+      "a=1,b=2,c=3,d=4,e=5,f=6,g=7,h=8",
+  };
+  for (const std::string& text : accepted) {
+    ASSERT_TRUE(canonical_by_parser(text)) << text;
+    const std::optional<baton::tracestate> ts = fast(text);
+    ASSERT_TRUE(ts.has_value()) << text;
+    EXPECT_EQ(*ts, *baton::tracestate::parse(text)) << text;
+    EXPECT_EQ(ts->header(), text);
+    ASSERT_EQ(ts->size(), baton::tracestate::parse(text)->size());
+    for (std::size_t i = 0; i < ts->size(); ++i) {
+      EXPECT_EQ((*ts)[i], (*baton::tracestate::parse(text))[i]) << text << " " << i;
+    }
+  }
+  EXPECT_EQ(fast("rojo=00f067aa0ba902b7,congo=t61rcWkgMzE")->get("congo"),
+            std::optional<std::string_view>("t61rcWkgMzE"));
+
+  const std::vector<std::string> not_canonical = {
+      "a=1, b=2",
+      "a=1 ",
+      " a=1",
+      "a=1,",
+      ",a=1",
+      "a=1,,b=2",
+      "a=1,a=2",
+      "A=1",
+      "_a=1",
+      "a",
+      "a=",
+      "a==1",
+      "a=1\t",
+      "a=\x7f",
+      "a=b,c",
+      "=1",
+      "k=" + v256 + "v",
+      k256 + "z=v",
+  };
+  for (const std::string& text : not_canonical) {
+    EXPECT_FALSE(fast(text).has_value()) << text;
+    EXPECT_FALSE(canonical_by_parser(text)) << text;
+  }
+  EXPECT_FALSE(fast("").has_value());  // an empty field is snapshot_invalid_field
+  // Canonical but over 8 members: the general parser accepts it, and both paths agree.
+  const std::string nine = "a=1,b=2,c=3,d=4,e=5,f=6,g=7,h=8,i=9";
+  EXPECT_FALSE(fast(nine).has_value());
+  EXPECT_TRUE(canonical_by_parser(nine));
+  for (const std::string& text : {nine, accepted[1]}) {
+    baton::span_context c;
+    c.trace_id = *baton::trace_id::from_hex("4bf92f3577b34da6a3ce929d0e0e4736");
+    c.span_id = *baton::span_id::from_hex("00f067aa0ba902b7");
+    c.tracestate = *baton::tracestate::parse(text);
+    const baton::context_snapshot s{c, {}};
+    auto back = baton::decode_token(baton::encode_token(s));
+    ASSERT_TRUE(back) << baton::to_string(back.code());
+    EXPECT_EQ(*back, s);
+    EXPECT_EQ(back->context.tracestate.header(), text);
+  }
+}
+
 // ---- Decode errors: tokens ---------------------------------------------------------------------
 
 TEST(SnapshotToken, Prefix) {

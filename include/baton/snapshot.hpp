@@ -254,6 +254,9 @@ inline error get_tracestate(std::string_view text, std::size_t at, std::size_t m
                             tracestate& out) {
   if (text.empty()) return {errc::snapshot_invalid_field, static_cast<std::uint32_t>(at)};
   if (text.size() > max) return {errc::snapshot_too_large, static_cast<std::uint32_t>(at)};
+  // The common case in one pass; the general parser and the comparison below name the problem
+  // of any other text (or accept what the fast path leaves to them: lists over 8 members).
+  if (tracestate_decode_canonical(text, out)) return {};
   tracestate_notes notes;
   result<tracestate> ts = tracestate::parse(text, {}, &notes);
   if (!ts)

@@ -103,6 +103,11 @@ inline errc validate_tracestate_value(std::string_view value) noexcept {
 
 }  // namespace detail
 
+class tracestate;
+namespace detail {
+inline bool tracestate_decode_canonical(std::string_view text, tracestate& out);
+}  // namespace detail
+
 /// An owning, always-valid tracestate: at most 32 members with unique keys, kept in order
 /// (index 0 is the left-most, most recently updated member).
 ///
@@ -285,6 +290,8 @@ class tracestate {
   void copy_starts(const tracestate& other) noexcept {
     for (std::size_t i = 0; i < count_; ++i) start_[i] = other.start_[i];
   }
+
+  friend bool detail::tracestate_decode_canonical(std::string_view, tracestate&);
 };
 
 /// Parses tracestate from several header values in order, as if joined with ',' (RFC 9110
@@ -464,6 +471,57 @@ inline result<tracestate> tracestate::parse(std::string_view value, tracestate_o
   if (notes != nullptr) *notes = p.notes();  // complete (and cleared on error) after finish()
   return parsed;
 }
+
+namespace detail {
+
+/// Reads `text` into `out` when it is exactly what tracestate::header() writes for a Level 2
+/// list of at most 8 members: no OWS around members, no empty members, valid keys and values
+/// (no trailing space), unique keys. Checks each member once and copies the text whole, without
+/// the general parser's staging. Returns false, `out` untouched, for any other text; the caller
+/// then runs the general parser and comparison, which name the problem (or accept longer lists).
+/// Whatever this accepts, those accept as the same list (fuzz/tracestate_fuzz.cpp checks it).
+inline bool tracestate_decode_canonical(std::string_view text, tracestate& out) {
+  constexpr std::size_t max_fast = 8;
+  const char* const p = text.data();
+  const std::size_t n = text.size();
+  if (n == 0) return false;
+  std::uint16_t starts[max_fast];
+  std::uint16_t key_sizes[max_fast];
+  std::size_t count = 0;
+  std::size_t i = 0;
+  for (;;) {
+    if (count == max_fast) return false;
+    const std::size_t key_begin = i;
+    i = skip_tracestate_key(p, i, n);
+    const std::size_t key_size = i - key_begin;
+    if (i == n || p[i] != '=' ||
+        check_tracestate_key_shape_level2(std::string_view(p + key_begin, key_size)) != errc::ok) {
+      return false;
+    }
+    const std::size_t value_begin = ++i;
+    i = skip_tracestate_value(p, i, n);
+    const std::size_t value_size = i - value_begin;
+    if (value_size == 0 || value_size > tracestate::max_value_size || p[i - 1] == ' ' ||
+        (i != n && p[i] != ',')) {
+      return false;
+    }
+    for (std::size_t k = 0; k < count; ++k) {
+      if (key_sizes[k] == key_size && std::memcmp(p + starts[k], p + key_begin, key_size) == 0) {
+        return false;  // a repeated key: the general parser keeps the first and notes it
+      }
+    }
+    starts[count] = static_cast<std::uint16_t>(key_begin);  // under 8 * (513 + 1)
+    key_sizes[count++] = static_cast<std::uint16_t>(key_size);
+    if (i == n) break;
+    ++i;  // ','
+  }
+  out.data_.assign(p, n);
+  out.count_ = static_cast<std::uint8_t>(count);
+  for (std::size_t k = 0; k < count; ++k) out.start_[k] = starts[k];
+  return true;
+}
+
+}  // namespace detail
 
 inline result<void> tracestate::put(std::string_view key, std::string_view value,
                                     tracestate_grammar grammar) {
