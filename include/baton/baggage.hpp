@@ -5,7 +5,6 @@
 #define BATON_BAGGAGE_HPP
 
 #include <algorithm>
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -638,19 +637,6 @@ inline baggage baggage::parse(const std::string_view* values, std::size_t count,
 
 namespace detail {
 
-/// Value of an uppercase hex digit ('0'-'9', 'A'-'F'), -1 for every other byte: the escapes
-/// header() writes are uppercase.
-inline constexpr std::array<std::int8_t, 256> upper_hexdig_value = [] {
-  std::array<std::int8_t, 256> t{};
-  for (auto& v : t) v = -1;
-  for (int c = '0'; c <= '9'; ++c)
-    t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - '0');
-  for (int c = 'A'; c <= 'F'; ++c) {
-    t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'A' + 10);
-  }
-  return t;
-}();
-
 /// Decodes a value as header() writes it (plain bytes, and uppercase %XX escapes of exactly
 /// the bytes that are not plain) from p into w, up to the first byte that is neither; false on
 /// an escape header() would not write. `high` is set when a decoded byte is not ASCII.
@@ -663,12 +649,13 @@ BATON_ALWAYS_INLINE bool baggage_decode_canonical_value(const char*& p, const ch
       continue;
     }
     if (c != '%') return true;
-    if (e - p < 3) return false;
-    const int hi = upper_hexdig_value[static_cast<unsigned char>(p[1])];
-    const int lo = upper_hexdig_value[static_cast<unsigned char>(p[2])];
-    if ((hi | lo) < 0) return false;
-    const auto b = static_cast<unsigned char>((hi << 4) | lo);
-    if (baggage_plain[b] != 0) return false;  // header() escapes only what must be escaped
+    if (!escape_ok(p, e)) return false;
+    const std::uint8_t b = escaped_octet(p);
+    // header() escapes only what must be escaped, in uppercase hex.
+    if (baggage_plain[b] != 0 || p[1] != upper_hex_chars[b >> 4] ||
+        p[2] != upper_hex_chars[b & 15]) {
+      return false;
+    }
     high |= b >= 0x80;
     *w++ = static_cast<char>(b);
     p += 3;
