@@ -28,6 +28,16 @@ std::string from_hex(std::string_view hex) {
   return out;
 }
 
+// Deterministic test data: n bytes from a linear congruential generator started at `seed`.
+std::string pseudo_random_bytes(std::size_t n, std::uint32_t seed) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) {
+    seed = seed * 1103515245u + 12345u;
+    out.push_back(static_cast<char>(seed >> 16));
+  }
+  return out;
+}
+
 std::string to_hex(std::string_view bytes) {
   static const char digits[] = "0123456789abcdef";
   std::string out;
@@ -133,12 +143,7 @@ TEST(SnapshotWire, Crc32cCheckValue) {
 TEST(SnapshotWire, Crc32cImplementationsAgree) {
   // The instruction path (when the CPU has it) against the table path, every length and
   // alignment up to 300 bytes, and continued CRCs.
-  std::string data;
-  std::uint32_t x = 12345;
-  for (int i = 0; i < 310; ++i) {
-    x = x * 1103515245u + 12345u;
-    data.push_back(static_cast<char>(x >> 16));
-  }
+  const std::string data = pseudo_random_bytes(310, 12345);
   const auto* p = reinterpret_cast<const std::uint8_t*>(data.data());
   for (std::size_t offset = 0; offset < 8; ++offset) {
     for (std::size_t n = 0; n <= 300; ++n) {
@@ -205,12 +210,7 @@ TEST(SnapshotWire, Base64urlImplementationsAgree) {
   // The SSSE3 path (when the CPU has it) against the portable one: every length up to 200
   // bytes, and for a few lengths every byte value at every position of the text (each character
   // of the alphabet decodes to its value; any other is reported where it is).
-  std::string bytes;
-  std::uint32_t x = 777;
-  for (int i = 0; i < 200; ++i) {
-    x = x * 1103515245u + 12345u;
-    bytes.push_back(static_cast<char>(x >> 16));
-  }
+  const std::string bytes = pseudo_random_bytes(200, 777);
   const auto* in = reinterpret_cast<const std::uint8_t*>(bytes.data());
   for (std::size_t n = 0; n <= 200; ++n) {
     std::string a(baton::detail::base64url_encoded_size(n), '\0');
